@@ -19,7 +19,7 @@ export default defineConfig(() => ({
     include: [
       '{src,app,pages,specs}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}',
     ],
-    reporters: ['default'],
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',
       provider: 'v8' as const,
