@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app';
 import type { Database } from '../src/db/client';
-import { engines, openTestDatabase } from './support/databases';
+import { openDatabase } from '../src/db/client';
+import { engines, openTestDatabase, pgliteTemplate } from './support/databases';
 import { signUp, testApp, testConfig, type Account } from './support/app';
 import { callTool, providerError, reply, startFakeLlm, type ChatRequest, type FakeLlm } from './support/fake-llm';
 
@@ -176,6 +177,9 @@ describe('chat history across a restart (PGlite data directory)', () => {
 
   it('keeps the conversation and sends it to the model after the app restarts', async () => {
     const config = testConfig({ pgliteDataDir: dataDir, llm: { apiKey: 'k', baseURL: llm.baseURL, model: 'm' } });
+    // Seed the data directory from the initdb template; the app then opens and migrates it itself.
+    const seeded = await openDatabase({ pgliteDataDir: dataDir, pgliteTemplate: await pgliteTemplate() });
+    await seeded.close();
     const first = await buildApp(config);
     const alice = await signUp(first);
     llm.script(reply('Hello Alice!'));
