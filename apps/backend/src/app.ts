@@ -50,6 +50,11 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // Requests the router cannot even parse (bad percent-encoding) get the API's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      return reply.code(status).send({ detail: status === 404 ? 'Not Found' : 'Bad Request' });
+    },
   });
 
   const database = dependencies.database ?? (await openEmbeddedOrExternal(config, app));
