@@ -18,10 +18,12 @@ export default defineConfig(() => ({
     testTimeout: 30_000,
     globals: true,
     environment: 'jsdom',
+    passWithNoTests: true,
     include: [
       '{src,app,pages,specs}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}',
     ],
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest/results.json' },
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',
       provider: 'v8' as const,
