@@ -12,6 +12,7 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 240_000,
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest/results.json' },
   },
 });

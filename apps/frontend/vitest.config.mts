@@ -9,6 +9,8 @@ export default defineConfig(() => ({
   resolve: {
     alias: {
       '@': join(import.meta.dirname, '.'),
+      // Tests run against the library's source, so they need no prior build of libs/health.
+      '@todo/health': join(import.meta.dirname, '../../libs/health/src/index.ts'),
     },
   },
   test: {

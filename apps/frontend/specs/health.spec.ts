@@ -11,6 +11,14 @@ beforeAll(async () => {
 afterAll(() => backend.close());
 
 describe('health routes', () => {
+  it('/startup and /ready answer 503 until instrumentation marked the server started', async () => {
+    const { health } = await import('../lib/server/health');
+    expect((await (await import('../app/startup/route')).GET()).status).toBe(503);
+    expect((await (await import('../app/ready/route')).GET()).status).toBe(503);
+    health.markStarted();
+    expect((await (await import('../app/startup/route')).GET()).status).toBe(200);
+  });
+
   it('/health answers healthy without asking the backend', async () => {
     const { GET } = await import('../app/health/route');
     const response = await GET();
@@ -26,6 +34,7 @@ describe('health routes', () => {
     expect(await up.json()).toMatchObject({ status: 'ready' });
     expect(backend.requests.at(-1)?.url).toBe('/health');
     backend.answerWith({ status: 500, body: { detail: 'boom' } });
+    await new Promise((resolve) => setTimeout(resolve, 1100)); // past the 1 s readiness cache
     const down = await GET();
     expect(down.status).toBe(503);
     expect(JSON.stringify(await down.json())).not.toContain('boom');
@@ -34,8 +43,8 @@ describe('health routes', () => {
   it('/ready turns 503 as soon as shutdown begins', async () => {
     backend.answerWith({ status: 200, body: { status: 'healthy' } });
     const { GET } = await import('../app/ready/route');
-    const { markShuttingDown } = await import('../lib/server/health');
-    markShuttingDown();
+    const { health } = await import('../lib/server/health');
+    health.markShuttingDown();
     expect((await GET()).status).toBe(503);
   });
 });

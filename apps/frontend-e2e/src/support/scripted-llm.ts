@@ -26,7 +26,7 @@ const textOf = (content: unknown): string => {
 
 function planFor(lastUserText: string, toolRan: boolean): { tool?: { name: string; args: object }; text?: string } {
   const add = /add task (.+)/i.exec(lastUserText);
-  if (add && !toolRan) return { tool: { name: 'add_task', args: { title: add[1].trim() } } };
+  if (add && !toolRan) return { tool: { name: 'add_task', args: { title: add[1].trim(), description: null } } };
   if (add) return { text: `✅ Added "${add[1].trim()}" to your tasks.` };
   return { text: 'Hello! I can add, list, complete, update and delete your tasks.' };
 }

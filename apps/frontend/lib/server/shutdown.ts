@@ -1,30 +1,31 @@
+import { createShutdown, type ShutdownSignal } from '@todo/health';
 import { frontendConfig } from './config';
-import { markShuttingDown, markStarted } from './health';
+import { health } from './health';
 
-type SignalHandler = (signal: NodeJS.Signals) => void;
+const SIGNALS: ShutdownSignal[] = ['SIGTERM', 'SIGINT'];
+type SignalHandler = (signal: ShutdownSignal) => void;
 
 /**
- * Wraps the SIGTERM/SIGINT handlers Next's standalone server installed before instrumentation ran:
- * first readiness fails, then after the delay Next's handlers close the server (draining in-flight
- * requests) and exit 0. Without Next's handlers (NEXT_MANUAL_SIG_HANDLE) we exit after the delay.
+ * Puts the shared shutdown sequence in front of the handlers Next's standalone server installed before
+ * instrumentation ran: readiness fails at once, the server keeps serving for SHUTDOWN_DELAY_MS, then
+ * Next's own handler closes the listener, drains in-flight requests and exits 0. Without Next's
+ * handlers (NEXT_MANUAL_SIG_HANDLE, or not the standalone server) the sequence exits by itself.
  */
-export function installShutdown(
-  { delayMs = frontendConfig().shutdownDelayMs, exit = (code: number) => process.exit(code) } = {},
-): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    const nextHandlers = process.listeners(signal) as SignalHandler[];
+export function installShutdown(delayMs = frontendConfig().shutdownDelayMs): void {
+  const nextHandlers = SIGNALS.flatMap((signal) => {
+    const handlers = process.listeners(signal) as SignalHandler[];
     process.removeAllListeners(signal);
-    let handling = false;
-    process.on(signal, () => {
-      if (handling) return;
-      handling = true;
-      markShuttingDown();
-      console.log(`${signal} received: readiness now fails; closing in ${delayMs} ms`);
-      setTimeout(() => {
-        if (nextHandlers.length === 0) exit(0);
-        for (const handler of nextHandlers) handler(signal);
-      }, delayMs);
-    });
+    return handlers.map((handler) => () => handler(signal));
+  });
+  const shutdown = createShutdown({
+    health,
+    delayMs,
+    // Next's handler ends the process once the server has drained; exiting here would cut requests off.
+    exit: nextHandlers.length > 0 ? () => undefined : (code) => process.exit(code),
+  });
+  if (nextHandlers.length > 0) {
+    // Next registers the same cleanup for SIGTERM and SIGINT and guards against running it twice.
+    shutdown.onClose('next-server', () => nextHandlers[0]());
   }
-  markStarted();
+  health.markStarted();
 }
