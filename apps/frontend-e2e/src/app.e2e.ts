@@ -115,7 +115,7 @@ describe.skipIf(missing.length > 0)('the web app in a real browser against the r
     await ann$.getByRole('button', { name: 'Save' }).click();
     await ann$.getByRole('heading', { name: 'write the report' }).waitFor();
 
-    await ann$.getByRole('checkbox', { name: 'write the report' }).check();
+    await ann$.getByRole('checkbox', { name: 'write the report' }).click();
     await ann$.getByText('Completed', { exact: true }).waitFor();
     await ann$.reload();
     await ann$.getByRole('heading', { name: 'write the report' }).waitFor();

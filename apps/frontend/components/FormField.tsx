@@ -9,7 +9,8 @@ interface FormFieldProps extends InputHTMLAttributes<HTMLInputElement> {
 
 /** A labelled input whose error and hint are announced with it (aria-describedby). */
 export function FormField({ id, label, error, hint, ...input }: FormFieldProps) {
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(' ');
+  // Only ids of elements actually rendered: the hint gives way to the error.
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
     <div>
       <label htmlFor={id} className="label">{label}</label>
@@ -17,7 +18,7 @@ export function FormField({ id, label, error, hint, ...input }: FormFieldProps) 
         id={id}
         className="input"
         aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy || undefined}
+        aria-describedby={describedBy}
         {...input}
       />
       {hint && !error && <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">{hint}</p>}

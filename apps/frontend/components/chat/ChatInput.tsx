@@ -37,7 +37,7 @@ export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps)
           maxLength={MAX_MESSAGE_LENGTH}
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
-          placeholder="Ask me to add, list or complete tasks…"
+          placeholder="Message the assistant…"
           aria-describedby={value.length >= COUNTER_FROM ? 'chat-counter' : undefined}
           className="input max-h-40 min-h-[42px] resize-y"
         />

@@ -1,3 +1,5 @@
+import { ToolIcon } from '@/components/icons';
+
 const LABELS: Record<string, string> = {
   add_task: 'Added a task',
   list_tasks: 'Listed tasks',
@@ -18,7 +20,7 @@ export function ToolBadges({ tools }: { tools: string[] }) {
           data-tool={tool}
           className="inline-flex items-center gap-1 rounded-full border border-brand-100 bg-brand-50 px-2 py-0.5 text-xs font-medium text-brand-700"
         >
-          <span aria-hidden="true">🛠️</span> {LABELS[tool] ?? tool}
+          <ToolIcon /> {LABELS[tool] ?? tool}
         </li>
       ))}
     </ul>

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { PlusIcon } from '@/components/icons';
 import type { Task } from '@/lib/types';
 import { TaskForm } from './TaskForm';
 import { TaskItem } from './TaskItem';
@@ -38,7 +39,7 @@ export function TaskBoard({ initialTasks }: { initialTasks: Task[] }) {
         </h2>
         {!formOpen && (
           <button type="button" className="btn-primary" onClick={() => setFormOpen(true)}>
-            <span aria-hidden="true">＋</span> New task
+            <PlusIcon /> New task
           </button>
         )}
       </div>
