@@ -15,6 +15,8 @@ export interface RunningServer {
   output: () => string;
   /** SIGTERM, then wait for the exit code. */
   stop(): Promise<number | null>;
+  /** The exit code once the process ends by itself (null: killed by a signal). */
+  exited: Promise<number | null>;
 }
 
 export async function freePort(): Promise<number> {
@@ -54,6 +56,7 @@ function startNode(script: string, cwd: string, env: Record<string, string>, rea
     url: new URL(readyUrl).origin,
     process: child,
     output,
+    exited,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
