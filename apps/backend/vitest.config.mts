@@ -10,6 +10,11 @@ export default defineConfig(() => ({
     environment: 'node',
     include: ['{src,tests}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}'],
     passWithNoTests: true,
+    // A zone other than UTC, so naive-timestamp handling cannot pass by accident.
+    env: { TZ: 'America/New_York' },
+    // argon2id at the original cost and PGlite start-up are slow on a shared 2-core machine.
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest/results.json' },
     coverage: {

@@ -1,5 +1,6 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import { createHealth, healthPlugin, type Health } from '@todo/health';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createTokenService } from './auth/tokens';
 import { createChatAgent, type ChatAgent } from './chat/agent';
@@ -9,7 +10,6 @@ import { migrate } from './db/migrate';
 import { DomainError } from './errors';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
-import { healthRoutes, type HealthControl } from './plugins/health';
 import { openapiPlugin } from './plugins/openapi';
 import { validationPlugin } from './plugins/validation';
 import { authRoutes } from './routes/auth';
@@ -24,10 +24,18 @@ export interface AppDependencies {
   database?: Database;
   /** Overrides the agent built from `config.llm`; `null` means chat is not configured. */
   agent?: ChatAgent | null;
+  /** Counts each request as in-flight work for graceful shutdown (from @todo/health's createShutdown). */
+  trackRequest?: () => () => void;
 }
 
-export interface App extends FastifyInstance {
-  health: HealthControl;
+declare module 'fastify' {
+  interface FastifyRequest {
+    finishTracking: (() => void) | null;
+  }
+  interface FastifyInstance {
+    /** Probe state: `main` marks it started and, on SIGTERM, shutting down. */
+    health: Health;
+  }
 }
 
 /** Builds the API; tests drive it with `inject()`, production calls `listen()`. */
@@ -53,6 +61,23 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
       ? config.llm && createChatAgent(config.llm, { log: (m) => app.log.warn(m) })
       : (dependencies.agent ?? undefined);
 
+  const health = createHealth({
+    checks: [{ name: 'database', critical: true, timeoutMs: 2000, check: () => database.ping() }],
+    onCheckFailure: (name, failure) =>
+      app.log.warn(`readiness check ${name} is down (${failure.kind === 'timeout' ? 'timed out' : 'error'})`),
+  });
+  app.decorate('health', health);
+  app.addHook('onReady', async () => health.markStarted());
+  const { trackRequest } = dependencies;
+  if (trackRequest) {
+    app.decorateRequest('finishTracking', null);
+    app.addHook('onRequest', async (request) => {
+      request.finishTracking = trackRequest();
+    });
+    app.addHook('onResponse', async (request) => request.finishTracking?.());
+    app.addHook('onRequestAbort', async (request) => request.finishTracking?.());
+  }
+
   await app.register(errorsPlugin);
   await app.register(validationPlugin);
   app.addSchema(Detail);
@@ -74,7 +99,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   });
   await app.register(authPlugin, { db, tokens });
 
-  await app.register(healthRoutes, { ping: () => database.ping() });
+  await app.register(healthPlugin, { health });
   app.get('/', { schema: { hide: true } }, async () => ({ message: 'Todo AI Chatbot API', version: APP_VERSION, docs: '/docs' }));
   await app.register(authRoutes, { db, tokens, perMinute: config.rateLimit.authPerMinute });
   await app.register(taskRoutes, { db });

@@ -1,3 +1,4 @@
+import { createShutdown } from '@todo/health';
 import { buildApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { openDatabase } from './db/client';
@@ -18,22 +19,21 @@ async function runMigrations(config: Config): Promise<void> {
 }
 
 async function serve(config: Config): Promise<void> {
-  const app = await buildApp(config);
+  let trackRequest: () => () => void = () => () => undefined;
+  const app = await buildApp(config, { trackRequest: () => trackRequest() });
+  const shutdown = createShutdown({
+    health: app.health,
+    delayMs: config.shutdownDelayMs,
+    handlerTimeoutMs: 15_000,
+    log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
+  });
+  trackRequest = shutdown.trackRequest;
+  // Closing the app waits for in-flight requests, then closes the database pool (an onClose hook).
+  shutdown.onClose('http server and database', () => app.close());
   if (config.jwt.ephemeral) {
     app.log.warn('JWT_SECRET_KEY is not set: using a random secret, tokens stop working when the process restarts');
   }
   if (!config.llm) app.log.warn('no OPENAI_API_KEY / OPENROUTER_API_KEY: chat answers 503, everything else works');
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    app.log.info(`${signal}: readiness off, draining in-flight requests`);
-    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
   await app.listen({ host: config.host, port: config.port });
 }
 

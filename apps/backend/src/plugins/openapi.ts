@@ -7,6 +7,7 @@ import { APP_VERSION } from '../version';
 /** OpenAPI 3 document generated from the route schemas, served at /openapi.json and /docs. */
 export const openapiPlugin = fp(async function openapi(app: FastifyInstance) {
   await app.register(swagger, {
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: { title: 'Todo AI Chatbot', version: APP_VERSION, description: 'Tasks, accounts and an AI assistant that manages tasks.' },

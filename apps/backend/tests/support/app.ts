@@ -1,6 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppDependencies } from '../../src/app';
 import type { Config } from '../../src/config';
+import { openDatabase, type Database } from '../../src/db/client';
+import { migrate } from '../../src/db/migrate';
+import { pgliteTemplate } from './databases';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-keys';
 
@@ -20,8 +23,15 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   };
 }
 
+/** The app on the given database, or on a fresh in-memory PGlite one that closes with it. */
 export async function testApp(dependencies: AppDependencies, overrides: Partial<Config> = {}): Promise<FastifyInstance> {
-  const app = await buildApp(testConfig(overrides), { agent: null, ...dependencies });
+  let owned: Database | undefined;
+  if (!dependencies.database) {
+    owned = await openDatabase({ pgliteDataDir: 'memory://', pgliteTemplate: await pgliteTemplate() });
+    await migrate(owned);
+  }
+  const app = await buildApp(testConfig(overrides), { agent: null, database: owned, ...dependencies });
+  if (owned) app.addHook('onClose', () => owned.close());
   await app.ready();
   return app;
 }

@@ -1,4 +1,7 @@
+import { PGlite } from '@electric-sql/pglite';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/client';
 import { migrate } from '../../src/db/migrate';
@@ -36,10 +39,36 @@ export async function createScratchPostgres(): Promise<ScratchDatabase> {
   };
 }
 
+const TEMPLATE_DIR = join(__dirname, '../../../../node_modules/.cache/backend-tests');
+let template: Promise<Blob> | undefined;
+
+/**
+ * A freshly initialised, empty PGlite data directory as a tarball. initdb in WebAssembly takes
+ * seconds, so it runs once and is cached on disk for every suite (keyed by the PGlite version).
+ */
+export function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const entry = require.resolve('@electric-sql/pglite');
+    const manifest = join(entry.slice(0, entry.lastIndexOf('/dist/')), 'package.json');
+    const version = JSON.parse(readFileSync(manifest, 'utf8')).version;
+    const file = join(TEMPLATE_DIR, `pglite-${version}.tar`);
+    if (existsSync(file)) return new Blob([readFileSync(file)]);
+    const fresh = await PGlite.create('memory://');
+    const dump = await fresh.dumpDataDir('none');
+    await fresh.close();
+    mkdirSync(TEMPLATE_DIR, { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    writeFileSync(partial, Buffer.from(await dump.arrayBuffer()));
+    renameSync(partial, file);
+    return dump;
+  })();
+  return template;
+}
+
 /** An open, migrated database of the given engine, and how to dispose of it. */
 export async function openTestDatabase(engine: 'pglite' | 'postgres'): Promise<{ database: Database; dispose(): Promise<void> }> {
   if (engine === 'pglite') {
-    const database = await openDatabase({ pgliteDataDir: 'memory://' });
+    const database = await openDatabase({ pgliteDataDir: 'memory://', pgliteTemplate: await pgliteTemplate() });
     await migrate(database);
     return { database, dispose: () => database.close() };
   }
