@@ -9,11 +9,15 @@ export default defineConfig(() => ({
   resolve: {
     alias: {
       '@': join(import.meta.dirname, '.'),
+      // Tests run against the library's source, so they need no prior build of libs/health.
+      '@todo/health': join(import.meta.dirname, '../../libs/health/src/index.ts'),
     },
   },
   test: {
     name: 'frontend',
     watch: false,
+    // The CI machine is shared by several builds; jsdom role queries get slow under load.
+    testTimeout: 30_000,
     globals: true,
     environment: 'jsdom',
     passWithNoTests: true,

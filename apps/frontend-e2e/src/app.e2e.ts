@@ -1,0 +1,276 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium, SCREENSHOTS, screenshot } from './support/browser';
+import {
+  BACKEND_MAIN,
+  completeStandalone,
+  FRONTEND_STANDALONE,
+  type RunningServer,
+  startBackend,
+  startFrontend,
+} from './support/processes';
+import { type ScriptedLlm, startScriptedLlm } from './support/scripted-llm';
+import { signAccessToken } from './support/tokens';
+
+const JWT_SECRET = 'frontend-e2e-secret-key-that-is-long-enough-1234567890';
+const missing = [
+  [BACKEND_MAIN, 'run `npx nx build backend`'],
+  [join(FRONTEND_STANDALONE, 'server.js'), 'run `npx nx build frontend`'],
+  [CHROMIUM, 'run `bash tools/ci/setup/40-chromium.sh`'],
+].filter(([path]) => !existsSync(path));
+if (missing.length) console.warn(`frontend-e2e skipped: ${missing.map(([path, fix]) => `${path} is missing (${fix})`).join('; ')}`);
+
+const run = Date.now().toString(36);
+const ann = { name: 'Ann Example', email: `ann-${run}@example.com`, password: 'correct-horse-1' };
+const bob = { name: 'Bob Example', email: `bob-${run}@example.com`, password: 'battery-staple-2' };
+
+describe.skipIf(missing.length > 0)('the web app in a real browser against the real backend', () => {
+  let llm: ScriptedLlm;
+  let backend: RunningServer;
+  let frontend: RunningServer;
+  let browser: Browser;
+  let annContext: BrowserContext;
+  let ann$: Page;
+  let annId = '';
+
+  const url = (path: string) => `${frontend.url}${path}`;
+
+  beforeAll(async () => {
+    llm = await startScriptedLlm();
+    backend = await startBackend({ llmBaseUrl: llm.baseUrl, jwtSecret: JWT_SECRET });
+    completeStandalone();
+    frontend = await startFrontend(backend.url);
+    browser = await launchChromium();
+    annContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    ann$ = await annContext.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const frontendExit = await frontend?.stop();
+    await backend?.stop();
+    await llm?.close();
+    if (frontendExit !== undefined && frontendExit !== 0) console.error(frontend.output());
+  });
+
+  async function register(page: Page, user: typeof ann) {
+    await page.goto(url('/register'));
+    await page.getByLabel('Full name').fill(user.name);
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForURL(/\/login\?reason=registered/);
+  }
+
+  async function logIn(page: Page, user: typeof ann) {
+    await page.getByLabel('Email').fill(user.email);
+    await page.getByLabel('Password').fill(user.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/tasks$/);
+  }
+
+  it('shows the landing page and validates the register form', async () => {
+    await ann$.goto(url('/'));
+    await ann$.getByRole('heading', { name: /Your tasks, your way/ }).waitFor();
+    await screenshot(ann$, '01-landing');
+    await ann$.getByRole('link', { name: 'Get started' }).click();
+    await ann$.waitForURL(/\/register$/);
+    await ann$.getByRole('button', { name: 'Create account' }).click();
+    const describedBy = await ann$.getByLabel('Password').getAttribute('aria-describedby');
+    expect(await ann$.locator(`#${describedBy}`).textContent()).toBe('Use at least 8 characters.');
+    await screenshot(ann$, '02-register-errors');
+  });
+
+  it('registers, signs in and lands on an empty task list', async () => {
+    await register(ann$, ann);
+    await ann$.getByText('Account created. Sign in to get started.').waitFor();
+    await ann$.getByLabel('Email').fill(ann.email);
+    await ann$.getByLabel('Password').fill('wrong-password');
+    await ann$.getByRole('button', { name: 'Sign in' }).click();
+    await ann$.getByRole('alert').filter({ hasText: 'Incorrect email or password.' }).waitFor();
+    await screenshot(ann$, '03-login-error');
+    await logIn(ann$, ann);
+    await ann$.getByText('No tasks yet').waitFor();
+    expect(await ann$.getByTestId('signed-in-as').textContent()).toContain(ann.name);
+    await screenshot(ann$, '04-tasks-empty');
+    // The token never reaches page JavaScript.
+    expect(await ann$.evaluate(() => document.cookie)).toBe('');
+    const cookies = await annContext.cookies();
+    const session = cookies.find((cookie) => cookie.name === 'todo_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    annId = JSON.parse(Buffer.from(String(session?.value).split('.')[1], 'base64url').toString()).sub;
+  });
+
+  it('adds, edits, completes and deletes a task, and the changes survive a reload', async () => {
+    await ann$.getByRole('button', { name: 'New task' }).click();
+    await ann$.getByLabel('Title').fill('write report');
+    await ann$.getByLabel(/Description/).fill('quarterly numbers');
+    await ann$.getByRole('button', { name: 'Add task' }).click();
+    await ann$.getByRole('heading', { name: 'write report' }).waitFor();
+
+    await ann$.getByRole('button', { name: 'Edit “write report”' }).click();
+    await ann$.getByLabel('Title').fill('write the report');
+    await ann$.getByRole('button', { name: 'Save' }).click();
+    await ann$.getByRole('heading', { name: 'write the report' }).waitFor();
+
+    await ann$.getByRole('checkbox', { name: 'write the report' }).click();
+    await ann$.getByText('Completed', { exact: true }).waitFor();
+    await ann$.reload();
+    await ann$.getByRole('heading', { name: 'write the report' }).waitFor();
+    expect(await ann$.getByRole('checkbox', { name: 'write the report' }).isChecked()).toBe(true);
+    expect(await ann$.getByTestId('task-counts').textContent()).toMatch(/1 task · 1 completed/);
+    expect(await ann$.getByText('quarterly numbers').isVisible()).toBe(true);
+    await screenshot(ann$, '05-tasks-one-completed');
+
+    await ann$.getByRole('button', { name: 'Delete “write the report”' }).click();
+    await ann$.getByRole('button', { name: 'Delete task' }).click();
+    await ann$.getByText('No tasks yet').waitFor();
+    await ann$.reload();
+    await ann$.getByText('No tasks yet').waitFor();
+  });
+
+  it('chat "add task buy milk" adds the task, shows the tool badge, and the conversation survives a reload', async () => {
+    await ann$.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chat' }).click();
+    await ann$.waitForURL(/\/chat$/);
+    await ann$.getByText('Start a conversation').waitFor();
+    await screenshot(ann$, '06-chat-empty');
+    await ann$.getByLabel('Message').fill('add task buy milk');
+    await ann$.getByLabel('Message').press('Enter');
+    await ann$.getByTestId('message-user').filter({ hasText: 'add task buy milk' }).waitFor();
+    const badge = ann$.getByTestId('tool-badge');
+    await badge.waitFor();
+    expect(await badge.getAttribute('data-tool')).toBe('add_task');
+    await ann$.getByTestId('message-assistant').filter({ hasText: 'buy milk' }).waitFor();
+    await screenshot(ann$, '07-chat-tool-badge');
+
+    await ann$.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My tasks' }).click();
+    await ann$.getByRole('heading', { name: 'buy milk' }).waitFor();
+    await screenshot(ann$, '08-tasks-from-chat');
+
+    await ann$.goto(url('/chat'));
+    await ann$.reload();
+    await ann$.getByTestId('message-user').filter({ hasText: 'add task buy milk' }).waitFor();
+    await ann$.getByTestId('message-assistant').filter({ hasText: 'buy milk' }).waitFor();
+  });
+
+  it('a second user sees none of the first user\'s tasks or messages', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const bob$ = await context.newPage();
+    await register(bob$, bob);
+    await logIn(bob$, bob);
+    await bob$.getByText('No tasks yet').waitFor();
+    expect(await bob$.getByText('buy milk').count()).toBe(0);
+    await screenshot(bob$, '09-phone-tasks-second-user');
+    await bob$.goto(url('/chat'));
+    await bob$.getByText('Start a conversation').waitFor();
+    expect(await bob$.getByText('add task buy milk').count()).toBe(0);
+    await screenshot(bob$, '10-phone-chat-second-user');
+    // Bob's session cannot reach Ann's data through the same-origin API either.
+    const annTasks = await ann$.evaluate(async () => (await fetch('/api/tasks')).json());
+    const annTaskId = annTasks.tasks[0].id;
+    const status = await bob$.evaluate(async (id) => (await fetch(`/api/tasks/${id}`)).status, annTaskId);
+    expect(status).toBe(404);
+    await context.close();
+  });
+
+  it('clears the conversation', async () => {
+    await ann$.goto(url('/chat'));
+    await ann$.getByRole('button', { name: 'Clear conversation' }).click();
+    await ann$.getByRole('button', { name: 'Clear', exact: true }).click();
+    await ann$.getByText('Start a conversation').waitFor();
+    await ann$.reload();
+    await ann$.getByText('Start a conversation').waitFor();
+  });
+
+  it('logs out, and the protected pages send the visitor to /login', async () => {
+    await ann$.getByRole('button', { name: 'Log out' }).click();
+    await ann$.waitForURL(/\/login\?reason=signed-out/);
+    await ann$.getByText('You have been signed out.').waitFor();
+    await screenshot(ann$, '11-login-signed-out');
+    expect((await annContext.cookies()).some((cookie) => cookie.name === 'todo_session')).toBe(false);
+    await ann$.goto(url('/tasks'));
+    await ann$.waitForURL(/\/login\?reason=signin&next=%2Ftasks/);
+    await ann$.getByText('Please sign in to continue.').waitFor();
+  });
+
+  it('an expired session, or one the backend refuses, lands on /login with a message', async () => {
+    const host = new URL(frontend.url).hostname;
+    const now = Math.floor(Date.now() / 1000);
+    for (const [name, token] of [
+      ['expired', signAccessToken(JWT_SECRET, { sub: annId, email: ann.email, exp: now - 60 })],
+      ['forged', signAccessToken('not-the-backend-secret', { sub: annId, email: ann.email, exp: now + 3600 })],
+    ] as const) {
+      const context = await browser.newContext();
+      await context.addCookies([{ name: 'todo_session', value: token, domain: host, path: '/', httpOnly: true, sameSite: 'Lax' }]);
+      const page = await context.newPage();
+      await page.goto(url('/tasks'));
+      await page.waitForURL(/\/login\?reason=expired/);
+      await page.getByText('Your session has expired. Please sign in again.').waitFor();
+      expect((await context.cookies()).some((cookie) => cookie.name === 'todo_session'), name).toBe(false);
+      if (name === 'expired') await screenshot(page, '12-login-session-expired');
+      await context.close();
+    }
+  });
+
+  it('keeps first-load JavaScript of /tasks and /chat within 180 kB', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url('/login'));
+    await logIn(page, bob);
+    await page.close();
+    const sizes: Record<string, number> = {};
+    for (const path of ['/tasks', '/chat']) {
+      const fresh = await context.newPage();
+      await fresh.goto(url(path), { waitUntil: 'networkidle' });
+      // Compressed bytes of every script the page loaded (cached chunks still report their size).
+      sizes[path] = await fresh.evaluate(() =>
+        performance
+          .getEntriesByType('resource')
+          .filter((entry) => entry.name.endsWith('.js'))
+          .reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).encodedBodySize, 0) / 1000,
+      );
+      await fresh.close();
+    }
+    writeFileSync(join(SCREENSHOTS, '..', 'first-load-js.json'), JSON.stringify(sizes, null, 2));
+    expect(sizes['/tasks']).toBeGreaterThan(0);
+    expect(sizes['/tasks']).toBeLessThanOrEqual(180);
+    expect(sizes['/chat']).toBeLessThanOrEqual(180);
+    await context.close();
+  });
+
+  it('on SIGTERM readiness fails at once, the in-flight chat turn completes, and the server exits 0', async () => {
+    const second = await startFrontend(backend.url, { SHUTDOWN_DELAY_MS: '1500' });
+    try {
+      const carol = { name: 'Carol', email: `carol-${run}@example.com`, password: 'shutdown-test-3' };
+      const post = (path: string, body: object) =>
+        fetch(`${second.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post('/api/auth/register', carol)).status).toBe(201);
+      const login = await post('/api/auth/login', { email: carol.email, password: carol.password });
+      expect(login.status).toBe(200);
+      const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+      expect((await fetch(`${second.url}/ready`)).status).toBe(200);
+      llm.delayMs = 2500;
+      const inFlight = fetch(`${second.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie },
+        body: JSON.stringify({ message: 'hello there' }),
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      second.process.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 200));
+      const ready = await fetch(`${second.url}/ready`);
+      expect(ready.status).toBe(503);
+      const answer = await inFlight;
+      expect(answer.status).toBe(200);
+      expect((await answer.json()).response).toMatch(/Hello/);
+      // Next's drain ends the process by itself once the in-flight request is done.
+      expect(await second.exited).toBe(0);
+      expect(second.output()).toContain('readiness now fails');
+    } finally {
+      llm.delayMs = 0;
+      await second.stop();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE = resolve(import.meta.dirname, '../../../..');
+export const BACKEND_MAIN = join(WORKSPACE, 'apps/backend/dist/main.js');
+export const FRONTEND_APP = join(WORKSPACE, 'apps/frontend');
+export const FRONTEND_STANDALONE = join(FRONTEND_APP, '.next/standalone/apps/frontend');
+
+export interface RunningServer {
+  url: string;
+  process: ChildProcess;
+  output: () => string;
+  /** SIGTERM, then wait for the exit code. */
+  stop(): Promise<number | null>;
+  /** The exit code once the process ends by itself (null: killed by a signal). */
+  exited: Promise<number | null>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`process exited (${child.exitCode}) before ${url} answered:\n${output()}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`);
+}
+
+function startNode(script: string, cwd: string, env: Record<string, string>, readyUrl: string, timeoutMs: number): Promise<RunningServer> {
+  const child = spawn(process.execPath, [script], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout?.on('data', (chunk) => (log += chunk));
+  child.stderr?.on('data', (chunk) => (log += chunk));
+  const output = () => log;
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  const server: RunningServer = {
+    url: new URL(readyUrl).origin,
+    process: child,
+    output,
+    exited,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+  };
+  return waitForHttp(readyUrl, child, output, timeoutMs).then(
+    () => server,
+    async (error) => {
+      await server.stop();
+      throw error;
+    },
+  );
+}
+
+export interface BackendOptions {
+  llmBaseUrl: string;
+  jwtSecret: string;
+}
+
+/** The real backend from its build output, on a fresh PGlite data dir (or TEST_DATABASE_URL). */
+export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): Promise<RunningServer & { dataDir: string }> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'frontend-e2e-pglite-'));
+  const env: Record<string, string> = {
+    NODE_ENV: 'test',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    JWT_SECRET_KEY: jwtSecret,
+    OPENAI_API_KEY: 'scripted-key',
+    OPENAI_BASE_URL: llmBaseUrl,
+    OPENAI_MODEL: 'scripted-model',
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_DELAY_MS: '0',
+    RATE_LIMIT_AUTH_PER_MINUTE: '1000',
+    RATE_LIMIT_CHAT_PER_MINUTE: '1000',
+  };
+  if (process.env.TEST_DATABASE_URL) {
+    env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+  } else {
+    env.PGLITE_DATA_DIR = dataDir;
+  }
+  const server = await startNode(BACKEND_MAIN, join(WORKSPACE, 'apps/backend/dist'), env, `http://127.0.0.1:${port}/ready`, 90_000);
+  return {
+    ...server,
+    dataDir,
+    async stop() {
+      const code = await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Puts static assets and public/ beside the standalone server, as the image does. */
+export function completeStandalone(): void {
+  cpSync(join(FRONTEND_APP, '.next/static'), join(FRONTEND_STANDALONE, '.next/static'), { recursive: true });
+  if (existsSync(join(FRONTEND_APP, 'public'))) {
+    cpSync(join(FRONTEND_APP, 'public'), join(FRONTEND_STANDALONE, 'public'), { recursive: true });
+  }
+}
+
+/** The real frontend: Next's standalone server.js, as the image runs it. */
+export async function startFrontend(backendUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  const port = await freePort();
+  return startNode(
+    join(FRONTEND_STANDALONE, 'server.js'),
+    FRONTEND_STANDALONE,
+    { NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', BACKEND_URL: backendUrl, NEXT_TELEMETRY_DISABLED: '1', ...extraEnv },
+    `http://127.0.0.1:${port}/health`,
+    60_000,
+  );
+}

@@ -1,0 +1,109 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A scripted OpenAI-compatible provider on 127.0.0.1 (the only fake in the browser tests). It answers
+ * both the Chat Completions and the Responses API, non-streaming:
+ * - a user turn "add task <title>" → a call of the add_task tool, then a confirmation once the tool ran;
+ * - anything else → a plain greeting.
+ * `delayMs` slows every answer (for the shutdown test).
+ */
+export interface ScriptedLlm {
+  baseUrl: string;
+  requests: unknown[];
+  delayMs: number;
+  close(): Promise<void>;
+}
+
+type ChatMessage = { role: string; content?: unknown; tool_calls?: unknown };
+type ResponsesItem = { role?: string; type?: string; content?: unknown; output?: unknown };
+
+const textOf = (content: unknown): string => {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((part) => (part as { text?: string }).text ?? '').join('');
+  return '';
+};
+
+function planFor(lastUserText: string, toolRan: boolean): { tool?: { name: string; args: object }; text?: string } {
+  const add = /add task (.+)/i.exec(lastUserText);
+  if (add && !toolRan) return { tool: { name: 'add_task', args: { title: add[1].trim(), description: null } } };
+  if (add) return { text: `✅ Added "${add[1].trim()}" to your tasks.` };
+  return { text: 'Hello! I can add, list, complete, update and delete your tasks.' };
+}
+
+let counter = 0;
+const nextId = (prefix: string) => `${prefix}_${Date.now()}_${++counter}`;
+
+function chatCompletion(body: { model?: string; messages?: ChatMessage[] }) {
+  const messages = body.messages ?? [];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  const lastUserIndex = messages.lastIndexOf(lastUser as ChatMessage);
+  const toolRan = messages.slice(lastUserIndex + 1).some((m) => m.role === 'tool');
+  const plan = planFor(textOf(lastUser?.content), toolRan);
+  const message = plan.tool
+    ? { role: 'assistant', content: null, tool_calls: [{ id: nextId('call'), type: 'function', function: { name: plan.tool.name, arguments: JSON.stringify(plan.tool.args) } }] }
+    : { role: 'assistant', content: plan.text };
+  return {
+    id: nextId('chatcmpl'),
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model ?? 'scripted',
+    choices: [{ index: 0, message, finish_reason: plan.tool ? 'tool_calls' : 'stop', logprobs: null }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  };
+}
+
+function response(body: { model?: string; input?: string | ResponsesItem[] }) {
+  const input: ResponsesItem[] = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : (body.input ?? []);
+  const lastUserIndex = input.map((item) => item.role).lastIndexOf('user');
+  const toolRan = input.slice(lastUserIndex + 1).some((item) => item.type === 'function_call_output');
+  const plan = planFor(textOf(input[lastUserIndex]?.content), toolRan);
+  const output = plan.tool
+    ? [{ type: 'function_call', id: nextId('fc'), call_id: nextId('call'), name: plan.tool.name, arguments: JSON.stringify(plan.tool.args), status: 'completed' }]
+    : [{ type: 'message', id: nextId('msg'), role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: plan.text, annotations: [] }] }];
+  return {
+    id: nextId('resp'),
+    object: 'response',
+    created_at: Math.floor(Date.now() / 1000),
+    status: 'completed',
+    model: body.model ?? 'scripted',
+    output,
+    usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15, input_tokens_details: { cached_tokens: 0 }, output_tokens_details: { reasoning_tokens: 0 } },
+  };
+}
+
+export async function startScriptedLlm(): Promise<ScriptedLlm> {
+  const state = { requests: [] as unknown[], delayMs: 0 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
+      state.requests.push({ path: req.url, body });
+      const answer = req.url?.endsWith('/chat/completions')
+        ? chatCompletion(body)
+        : req.url?.endsWith('/responses')
+          ? response(body)
+          : null;
+      setTimeout(() => {
+        res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(answer ?? { error: { message: `scripted provider has no ${req.url}` } }));
+      }, state.delayMs);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}/v1`,
+    get requests() {
+      return state.requests;
+    },
+    get delayMs() {
+      return state.delayMs;
+    },
+    set delayMs(value: number) {
+      state.delayMs = value;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

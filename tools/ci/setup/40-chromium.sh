@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Chromium for the browser end-to-end tests (frontend-e2e drives it with playwright-core).
+# Idempotent: installs Debian's chromium only when /usr/bin/chromium is missing.
+set -euo pipefail
+
+if [ -x /usr/bin/chromium ]; then
+  echo "chromium present: $(/usr/bin/chromium --version 2>/dev/null || echo 'version unknown')"
+  exit 0
+fi
+
+echo "installing Debian's chromium (apt-get)..."
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "apt-get not found: install Chromium by hand and set CHROMIUM_PATH for the e2e suite." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends chromium fonts-liberation >/dev/null
+/usr/bin/chromium --version
