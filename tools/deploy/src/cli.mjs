@@ -130,6 +130,12 @@ function runStep(title, command, hint) {
 function acquireLease({ context, namespace, release }) {
   const kubectl = ['--context', context, '-n', namespace];
   try {
+    capture('kubectl', ['--context', context, '--request-timeout=10s', 'get', '--raw', '/readyz']);
+  } catch (error) {
+    const reason = String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop();
+    throw new Error(`the cluster of context ${context} does not answer (${reason}); start it or pick another context (--context)`);
+  }
+  try {
     capture('kubectl', ['--context', context, 'get', 'namespace', namespace]);
   } catch {
     runStep(`create namespace ${namespace}`, ['kubectl', '--context', context, 'create', 'namespace', namespace]);
