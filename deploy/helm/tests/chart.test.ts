@@ -276,6 +276,14 @@ for (const { major, helm: maybeHelm } of helms) {
         expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'todo-todo-app-frontend', port: { name: 'http' } });
       });
 
+      it('keeps the dev database on a PersistentVolumeClaim unless persistence is off', () => {
+        const claims = get(dev(), 'StatefulSet', 'todo-todo-app-postgresql').spec.volumeClaimTemplates;
+        expect(claims[0].spec.resources.requests.storage).toBe('1Gi');
+        const ephemeral = get(renderWith(helm, DEV, { ...FIXED_SECRETS, 'postgresql.persistence.enabled': false }), 'StatefulSet', 'todo-todo-app-postgresql');
+        expect(ephemeral.spec.volumeClaimTemplates).toBeUndefined();
+        expect(podSpec(ephemeral).volumes).toContainEqual({ name: 'data', emptyDir: {} });
+      });
+
       it('uses a configurable PostgreSQL image in dev', () => {
         const objects = renderWith(helm, DEV, { ...FIXED_SECRETS, 'postgresql.image.repository': 'mirror/postgres', 'postgresql.image.tag': '17.6' });
         expect(podSpec(get(objects, 'StatefulSet', 'todo-todo-app-postgresql')).containers[0].image).toBe('mirror/postgres:17.6');

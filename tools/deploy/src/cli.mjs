@@ -26,6 +26,7 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --registry=HOST/PATH        where to push images when the cluster cannot load them ($TODO_REGISTRY)
   --images-dir=DIR            image records written by docker-build (default dist/images)
   --db-image-load=auto|always|never   dev only: load ${DEV_DATABASE_IMAGE} into the node (auto: if Docker has it)
+  --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m)
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
@@ -46,6 +47,7 @@ function parse(argv = process.argv.slice(2)) {
       'images-dir': { type: 'string', default: join(workspaceRoot, 'dist', 'images') },
       'db-image-load': { type: 'string', default: 'auto' },
       timeout: { type: 'string', default: '10m' },
+      set: { type: 'string', multiple: true },
       plan: { type: 'boolean' },
       'current-values': { type: 'string' },
       json: { type: 'boolean' },
@@ -211,6 +213,7 @@ function buildPlan(options, { context, currentValues, helm }) {
     chartDir: relative(workspaceRoot, join(workspaceRoot, 'deploy', 'helm')),
     timeout: options.timeout,
     extraLoads,
+    extraSet: options.set ?? [],
   });
 }
 

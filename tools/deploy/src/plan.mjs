@@ -23,6 +23,7 @@ export const APPS = /** @type {const} */ (['backend', 'frontend']);
  * @property {string} chartDir chart path as passed to helm (relative to the workspace root)
  * @property {string} [timeout] helm --timeout, e.g. "10m"
  * @property {string[]} [extraLoads] further local images to load into the node (dev database image)
+ * @property {string[]} [extraSet] further `--set key=value` overrides, applied last
  */
 
 /**
@@ -120,6 +121,7 @@ export function planDeploy(input) {
       '-f',
       `${input.chartDir}/values-${environment}.yaml`,
       ...setArgs,
+      ...(input.extraSet ?? []).flatMap((pair) => ['--set', pair]),
       ...waitFlags,
       '--timeout',
       input.timeout ?? '10m',

@@ -135,6 +135,13 @@ describe('deploy of a change set, up to the cluster boundary', () => {
     expect(alone.notes[0]).toContain('npx nx deploy frontend');
   });
 
+  it('passes extra chart values through, after the image tags', () => {
+    const result = plan(['--app=backend', '--context=sandbox', '--set=postgresql.persistence.enabled=false', `--images-dir=${imagesDir({ backend: BACKEND_TAG, frontend: FRONTEND_TAG })}`]);
+    const command = result.upgrade.command;
+    expect(command.slice(command.indexOf('postgresql.persistence.enabled=false') - 1, command.indexOf('postgresql.persistence.enabled=false') + 1)).toEqual(['--set', 'postgresql.persistence.enabled=false']);
+    expect(command.indexOf('postgresql.persistence.enabled=false')).toBeGreaterThan(command.indexOf(`frontend.image.tag=${FRONTEND_TAG}`));
+  });
+
   it('chart-only deploys keep both running images and load nothing', () => {
     const result = plan(['--chart-only', '--context=kind-todo', `--images-dir=${imagesDir({ backend: 'zzzzzzzzzzzz' })}`, `--current-values=${currentValues({ backend: BACKEND_TAG, frontend: FRONTEND_TAG })}`]);
     expect(result.builds).toEqual([]);
