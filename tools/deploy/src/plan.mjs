@@ -52,6 +52,14 @@ function currentImage(values, app) {
 }
 
 /**
+ * Without a backend image there is nothing to run the migration hook with.
+ * @param {App} app
+ */
+function noMigrations(app) {
+  return app === 'backend' ? ['--set', 'migrations.enabled=false'] : [];
+}
+
+/**
  * @param {PlanInput} input
  * @returns {Plan}
  */
@@ -76,13 +84,16 @@ export function planDeploy(input) {
       images[app] = { repository: current.repository ?? `todo-app/${app}`, tag: current.tag, source: `kept from release ${release}` };
       setArgs.push('--set-string', `${app}.image.tag=${current.tag}`);
       if (current.repository) setArgs.push('--set-string', `${app}.image.repository=${current.repository}`);
-      if (currentValues?.[app]?.replicaCount === 0) setArgs.push('--set', `${app}.replicaCount=0`);
+      if (currentValues?.[app]?.replicaCount === 0) setArgs.push('--set', `${app}.replicaCount=0`, ...noMigrations(app));
       continue;
     }
     if (!record) {
       // First install without the other app's image: keep it scaled to zero until it is deployed.
       notes.push(`${app} has no built image and is not installed yet: it stays at 0 replicas until \`npx nx deploy ${app}\``);
-      setArgs.push('--set', `${app}.replicaCount=0`);
+      if (app === 'backend' && apps.includes('frontend')) {
+        notes.push('the frontend is ready only when the backend answers: deploy the backend first (or together: --app=backend --app=frontend)');
+      }
+      setArgs.push('--set', `${app}.replicaCount=0`, ...noMigrations(app));
       continue;
     }
     const load = imageLoadCommands({ type: clusterType, context, ref: record.ref, registry, repository: record.repository, tag: record.tag });

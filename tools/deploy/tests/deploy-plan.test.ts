@@ -133,6 +133,10 @@ describe('deploy of a change set, up to the cluster boundary', () => {
     const alone = plan(['--app=backend', '--context=kind-todo', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
     expect(alone.upgrade.command).toContain('frontend.replicaCount=0');
     expect(alone.notes[0]).toContain('npx nx deploy frontend');
+    expect(alone.upgrade.command).not.toContain('migrations.enabled=false');
+    // The frontend first, with no backend image yet: no backend pods and no migration hook to run.
+    const frontendFirst = plan(['--app=frontend', '--context=kind-todo', `--images-dir=${imagesDir({ frontend: FRONTEND_TAG })}`]);
+    expect(frontendFirst.upgrade.command.join(' ')).toContain('--set backend.replicaCount=0 --set migrations.enabled=false');
   });
 
   it('passes extra chart values through, after the image tags', () => {
