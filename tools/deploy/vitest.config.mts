@@ -9,10 +9,10 @@ export default defineConfig({
     globals: true,
     environment: 'node',
     include: ['tests/**/*.test.ts'],
-    // Tests spawn nx and helm; one worker leaves the other suites their cores.
+    // Tests spawn nx (a cold project graph each, slow on a busy machine) and helm; one worker.
     pool: 'forks',
     maxWorkers: 1,
-    testTimeout: 30_000,
+    testTimeout: 180_000,
     reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
   },
 });
