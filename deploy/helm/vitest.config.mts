@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  cacheDir: '../../node_modules/.vite/deploy/helm',
+  test: {
+    name: 'chart',
+    watch: false,
+    globals: true,
+    environment: 'node',
+    include: ['tests/**/*.test.ts'],
+    // Each test spawns real `helm template` processes; one worker leaves the other suites their cores.
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 30_000,
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+  },
+});

@@ -1,0 +1,298 @@
+#!/usr/bin/env node
+// @ts-check
+// `nx deploy <app> --configuration=dev|prod` and `nx helm-deploy chart`: ship an app's image through the
+// todo-app chart into the current kube context, changing only that app's image tag.
+// Run with --plan to print every command (image builds, loads, helm) without touching a cluster.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
+import { findDeployHelm } from './helm.mjs';
+import { readImageRecord, requireImageRecord } from './images.mjs';
+import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
+import { APPS, planDeploy } from './plan.mjs';
+
+const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
+
+export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | --chart-only
+  --environment=dev|prod      values-<environment>.yaml beside the chart (default dev)
+  --release=NAME              Helm release (default todo-app, or $TODO_RELEASE)
+  --namespace=NAME            namespace (default todo-app, or $TODO_NAMESPACE)
+  --context=NAME              kube context (default: the current one)
+  --cluster-type=TYPE         minikube|kind|sandbox|registry (default: from the context name)
+  --registry=HOST/PATH        where to push images when the cluster cannot load them ($TODO_REGISTRY)
+  --images-dir=DIR            image records written by docker-build (default dist/images)
+  --db-image-load=auto|always|never   dev only: load ${DEV_DATABASE_IMAGE} into the node (auto: if Docker has it)
+  --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
+  --timeout=DURATION          helm --timeout (default 10m)
+  --plan                      print the plan and exit; touches no cluster
+  --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
+  --json                      with --plan: print the plan as JSON`;
+
+function parse(argv = process.argv.slice(2)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      app: { type: 'string', multiple: true },
+      'chart-only': { type: 'boolean' },
+      environment: { type: 'string', default: 'dev' },
+      release: { type: 'string', default: process.env.TODO_RELEASE ?? 'todo-app' },
+      namespace: { type: 'string', default: process.env.TODO_NAMESPACE ?? 'todo-app' },
+      context: { type: 'string' },
+      'cluster-type': { type: 'string' },
+      registry: { type: 'string', default: process.env.TODO_REGISTRY },
+      'images-dir': { type: 'string', default: join(workspaceRoot, 'dist', 'images') },
+      'db-image-load': { type: 'string', default: 'auto' },
+      timeout: { type: 'string', default: '10m' },
+      set: { type: 'string', multiple: true },
+      plan: { type: 'boolean' },
+      'current-values': { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const apps = (values.app ?? []).flatMap((a) => a.split(','));
+  for (const app of apps) {
+    if (!(/** @type {readonly string[]} */ (APPS).includes(app))) throw new UsageError(`unknown app "${app}"; deployable apps: ${APPS.join(', ')}`);
+  }
+  if (apps.length === 0 && !values['chart-only']) throw new UsageError('name an app with --app=<backend|frontend>, or pass --chart-only');
+  if (values.environment !== 'dev' && values.environment !== 'prod') throw new UsageError(`--environment must be dev or prod, not "${values.environment}"`);
+  const clusterType = values['cluster-type'];
+  if (clusterType && !(/** @type {readonly string[]} */ (CLUSTER_TYPES).includes(clusterType))) {
+    throw new UsageError(`--cluster-type must be one of ${CLUSTER_TYPES.join(', ')}`);
+  }
+  if (!['auto', 'always', 'never'].includes(values['db-image-load'])) throw new UsageError('--db-image-load must be auto, always or never');
+  return { ...values, apps: /** @type {import('./plan.mjs').App[]} */ (apps), environment: /** @type {'dev' | 'prod'} */ (values.environment) };
+}
+
+class UsageError extends Error {}
+
+/**
+ * @param {string} binary
+ * @param {string[]} args
+ * @param {{ input?: string }} [options]
+ */
+function capture(binary, args, options = {}) {
+  return execFileSync(binary, args, { encoding: 'utf8', input: options.input, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
+}
+
+/** @param {string[]} command */
+function show(command) {
+  return command.map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+function currentContext() {
+  try {
+    return capture('kubectl', ['config', 'current-context']);
+  } catch {
+    throw new Error('no current kube context: start Minikube/kind (or the sandbox cluster) or pass --context; `npx todo-doctor` checks the setup');
+  }
+}
+
+/** @param {string} ref */
+function dockerHasImage(ref) {
+  try {
+    capture('/usr/bin/docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let stepNumber = 0;
+/**
+ * @param {string} title
+ * @param {string[]} command
+ * @param {string} [hint]
+ */
+function runStep(title, command, hint) {
+  stepNumber += 1;
+  console.log(`\n[${stepNumber}] ${title}\n    $ ${show(command)}`);
+  const started = Date.now();
+  const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', cwd: workspaceRoot });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status !== 0) {
+    const reason = result.error ? result.error.message : `exit code ${result.status}`;
+    throw new Error(`step ${stepNumber} failed after ${seconds}s (${reason}): ${title}${hint ? `\nnext: ${hint}` : ''}`);
+  }
+  console.log(`    done in ${seconds}s`);
+}
+
+/**
+ * Takes the in-cluster Lease for the release (creating the namespace first); returns its release function.
+ * @param {{ context: string, namespace: string, release: string }} target
+ */
+function acquireLease({ context, namespace, release }) {
+  const kubectl = ['--context', context, '-n', namespace];
+  try {
+    capture('kubectl', ['--context', context, '--request-timeout=10s', 'get', '--raw', '/readyz']);
+  } catch (error) {
+    const reason = String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop();
+    throw new Error(`the cluster of context ${context} does not answer (${reason}); start it or pick another context (--context)`);
+  }
+  try {
+    capture('kubectl', ['--context', context, 'get', 'namespace', namespace]);
+  } catch {
+    runStep(`create namespace ${namespace}`, ['kubectl', '--context', context, 'create', 'namespace', namespace]);
+  }
+  const name = leaseName(release);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      capture('kubectl', [...kubectl, 'create', '-f', '-'], { input: JSON.stringify(leaseManifest({ release, namespace })) });
+      console.log(`lock: took Lease ${namespace}/${name}`);
+      return () => {
+        try {
+          capture('kubectl', [...kubectl, 'delete', 'lease', name, '--ignore-not-found']);
+        } catch (error) {
+          console.warn(`warning: could not release Lease ${namespace}/${name}: ${error}; it expires by itself after 30 minutes`);
+        }
+      };
+    } catch (error) {
+      if (!String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).includes('AlreadyExists')) throw error;
+      const lease = JSON.parse(capture('kubectl', [...kubectl, 'get', 'lease', name, '-o', 'json']));
+      if (!isLeaseStale(lease)) {
+        throw new Error(
+          `another deploy of ${release} is running (Lease ${namespace}/${name} held by ${lease.spec?.holderIdentity} since ${lease.spec?.acquireTime}); ` +
+            `wait for it, or if it died: kubectl --context ${context} -n ${namespace} delete lease ${name}`,
+        );
+      }
+      console.log(`lock: Lease ${name} is stale (holder ${lease.spec?.holderIdentity}); taking it over`);
+      capture('kubectl', [...kubectl, 'delete', 'lease', name]);
+    }
+  }
+  throw new Error(`could not take Lease ${namespace}/${name}`);
+}
+
+/** @param {{ context: string, namespace: string, release: string, helm: string }} target */
+function releaseState({ context, namespace, release, helm }) {
+  try {
+    const status = JSON.parse(capture(helm, ['status', release, '-n', namespace, '--kube-context', context, '-o', 'json']));
+    const values = JSON.parse(capture(helm, ['get', 'values', release, '-n', namespace, '--kube-context', context, '-o', 'json']) || '{}');
+    return { status: String(status.info?.status ?? 'unknown'), values: values ?? {} };
+  } catch (error) {
+    if (String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).includes('not found')) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * @param {ReturnType<typeof parse>} options
+ * @param {{ context: string, currentValues: Record<string, any> | undefined, helm: { binary: string, major: number } }} state
+ */
+function buildPlan(options, { context, currentValues, helm }) {
+  const clusterType = /** @type {import('./cluster.mjs').ClusterType} */ (options['cluster-type'] ?? clusterTypeOf(context));
+  /** @type {Partial<Record<import('./plan.mjs').App, import('./images.mjs').ImageRecord>>} */
+  const records = {};
+  for (const app of APPS) {
+    const record = options.apps.includes(app) ? requireImageRecord(options['images-dir'], app) : readImageRecord(options['images-dir'], app);
+    if (record) records[app] = record;
+  }
+  const loadDb = options['db-image-load'];
+  const extraLoads =
+    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && dockerHasImage(DEV_DATABASE_IMAGE)))
+      ? [DEV_DATABASE_IMAGE]
+      : [];
+  return planDeploy({
+    apps: options.apps,
+    environment: options.environment,
+    release: options.release,
+    namespace: options.namespace,
+    context,
+    clusterType,
+    registry: options.registry,
+    records,
+    currentValues,
+    helm,
+    chartDir: relative(workspaceRoot, join(workspaceRoot, 'deploy', 'helm')),
+    timeout: options.timeout,
+    extraLoads,
+    extraSet: options.set ?? [],
+  });
+}
+
+/**
+ * @param {import('./plan.mjs').Plan} plan
+ * @param {string} header
+ */
+function printPlan(plan, header) {
+  console.log(header);
+  console.log('image builds (run by nx before deploy):');
+  for (const build of plan.builds.length ? plan.builds : ['(none: chart-only deploy)']) console.log(`  ${build}`);
+  console.log('images after the deploy:');
+  for (const [app, image] of Object.entries(plan.images)) console.log(`  ${app}: ${image.repository}:${image.tag} (${image.source})`);
+  console.log('commands:');
+  for (const step of [...plan.loads, plan.upgrade]) console.log(`  $ ${show(step.command)}`);
+  for (const note of plan.notes) console.log(`note: ${note}`);
+}
+
+function main() {
+  const options = parse();
+  const context = options.context ?? currentContext();
+  const header = `deploy ${options.apps.length ? options.apps.join(', ') : 'chart only'} (${options.environment}) → release ${options.release}, namespace ${options.namespace}, context ${context}`;
+
+  if (options.plan) {
+    const helm = findDeployHelm() ?? { binary: 'helm', major: 4 };
+    const currentValues = options['current-values'] ? JSON.parse(readFileSync(options['current-values'], 'utf8')) : undefined;
+    const plan = buildPlan(options, { context, currentValues, helm });
+    if (options.json) console.log(JSON.stringify({ context, release: options.release, namespace: options.namespace, ...plan }, null, 2));
+    else printPlan(plan, `plan: ${header}${currentValues ? '' : ' (release assumed not installed)'}`);
+    return;
+  }
+
+  const helm = findDeployHelm();
+  if (!helm) throw new Error('no Helm 3 or 4 found: run `bash tools/ci/setup/30-helm.sh` or install Helm 4, or set HELM=/path/to/helm');
+  console.log(`${header}\nusing ${helm.binary} (Helm ${helm.major})`);
+  const target = { context, namespace: options.namespace, release: options.release };
+  const releaseLocal = acquireLocalLock(target);
+  /** @type {(() => void) | undefined} */
+  let releaseLease;
+  try {
+    releaseLease = acquireLease(target);
+    const state = releaseState({ ...target, helm: helm.binary });
+    if (state?.status.startsWith('pending-')) {
+      throw new Error(
+        `release ${options.release} is ${state.status}: another Helm operation is running or died half-way; ` +
+          `if none is running: helm rollback ${options.release} -n ${options.namespace}`,
+      );
+    }
+    console.log(state ? `release ${options.release} is ${state.status}; keeping the images of apps not being deployed` : `release ${options.release} is not installed yet`);
+    if (options.environment === 'prod') requireExistingSecret(target);
+    const plan = buildPlan(options, { context, currentValues: state?.values, helm });
+    printPlan(plan, 'plan:');
+    for (const step of plan.loads) runStep(step.title, step.command, step.hint);
+    runStep(plan.upgrade.title, plan.upgrade.command, plan.upgrade.hint);
+    console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, i]) => `${app} ${i.repository}:${i.tag}`).join(', ')}`);
+  } finally {
+    releaseLease?.();
+    releaseLocal();
+  }
+}
+
+/** @param {{ context: string, namespace: string }} target */
+function requireExistingSecret({ context, namespace }) {
+  const values = readFileSync(join(workspaceRoot, 'deploy', 'helm', 'values-prod.yaml'), 'utf8');
+  const name = /existingSecret:\s*(\S+)/.exec(values)?.[1];
+  if (!name) return;
+  try {
+    capture('kubectl', ['--context', context, '-n', namespace, 'get', 'secret', name]);
+  } catch {
+    throw new Error(`Secret ${namespace}/${name} is missing: create it with \`npx todo-secrets --namespace ${namespace} --secret-name ${name}\``);
+  }
+}
+
+try {
+  main();
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`\ndeploy failed: ${message}`);
+  if (!(error instanceof UsageError)) console.error('check the machine with `npx todo-doctor`; run again with --plan to see every command');
+  else console.error(USAGE);
+  process.exit(1);
+}

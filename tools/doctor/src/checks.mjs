@@ -1,0 +1,180 @@
+// @ts-check
+// Each check looks at one thing a deploy needs and never throws: it returns ok / warn / fail with the
+// next thing to try, so the doctor always reports every problem, not just the first.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** @typedef {{ name: string, status: 'ok' | 'warn' | 'fail', detail: string, hint?: string }} CheckResult */
+/** @typedef {{ context?: string, clusterType?: string }} Facts facts later checks use */
+
+/**
+ * Runs a command and returns its trimmed stdout, or an Error (never throws).
+ * @param {string} binary
+ * @param {string[]} args
+ * @returns {string | Error}
+ */
+export function tryRun(binary, args, timeoutMs = 15_000) {
+  try {
+    return execFileSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs }).trim();
+  } catch (error) {
+    const e = /** @type {{ stderr?: string, code?: string, message: string }} */ (error);
+    if (e.code === 'ENOENT') return new Error(`${binary} is not installed (not on PATH)`);
+    return new Error((e.stderr ?? '').trim().split('\n').pop() || e.message);
+  }
+}
+
+/** @param {string} name */
+export function which(name) {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** @param {string} context */
+export function clusterTypeOf(context) {
+  if (context === 'minikube' || context.startsWith('minikube-')) return 'minikube';
+  if (context.startsWith('kind-')) return 'kind';
+  if (context.includes('sandbox')) return 'sandbox';
+  return 'other';
+}
+
+/** @returns {CheckResult} */
+export function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const ok = major > 20 || (major === 20 && minor >= 19);
+  return { name: 'Node.js', status: ok ? 'ok' : 'fail', detail: `v${process.versions.node}`, hint: ok ? undefined : 'install Node 20.19 or newer' };
+}
+
+/** @returns {CheckResult} */
+export function checkDocker() {
+  const docker = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+  const server = tryRun(docker, ['version', '--format', '{{.Server.Version}}']);
+  if (server instanceof Error) {
+    return { name: 'Docker daemon', status: 'fail', detail: server.message, hint: 'install Docker and start the daemon (`dockerd`, or Docker Desktop); images are built locally' };
+  }
+  const buildx = tryRun(docker, ['buildx', 'version']);
+  if (buildx instanceof Error) {
+    return { name: 'Docker daemon', status: 'warn', detail: `server ${server}, no buildx`, hint: 'install the buildx plugin (docker-buildx); DOCKER_BUILDKIT=1 builds need it' };
+  }
+  return { name: 'Docker daemon', status: 'ok', detail: `server ${server}, ${buildx.split(' ').slice(0, 2).join(' ')}` };
+}
+
+/** @returns {CheckResult} */
+export function checkKubectl() {
+  const out = tryRun('kubectl', ['version', '--client', '-o', 'json']);
+  if (out instanceof Error) return { name: 'kubectl', status: 'fail', detail: out.message, hint: 'install kubectl (apt-get install kubectl, or from your cluster vendor)' };
+  return { name: 'kubectl', status: 'ok', detail: JSON.parse(out).clientVersion?.gitVersion ?? 'installed' };
+}
+
+/** @returns {CheckResult[]} */
+export function checkHelm() {
+  const cache = process.env.TODO_TOOLS_CACHE ?? join(homedir(), '.cache', 'todo-app', 'tools');
+  const candidates = [process.env.HELM, process.env.HELM4, process.env.HELM3, join(cache, 'helm-v4.1.4', 'helm'), join(cache, 'helm-v3.17.3', 'helm'), which('helm')];
+  /** @type {Map<number, string>} */
+  const found = new Map();
+  for (const binary of candidates) {
+    if (!binary || !existsSync(binary)) continue;
+    const version = tryRun(binary, ['version', '--short']);
+    const major = version instanceof Error ? undefined : Number(/^v(\d+)/.exec(version)?.[1]);
+    if (major && !found.has(major)) found.set(major, `${version} (${binary})`);
+  }
+  const hint = 'run `bash tools/ci/setup/30-helm.sh` (caches Helm 3 and 4 in ~/.cache/todo-app/tools)';
+  return [
+    found.has(4)
+      ? { name: 'Helm 4 (deploys)', status: 'ok', detail: /** @type {string} */ (found.get(4)) }
+      : { name: 'Helm 4 (deploys)', status: found.has(3) ? 'warn' : 'fail', detail: found.has(3) ? 'missing; deploys fall back to Helm 3' : 'no Helm found', hint },
+    found.has(3)
+      ? { name: 'Helm 3 (helm-lint)', status: 'ok', detail: /** @type {string} */ (found.get(3)) }
+      : { name: 'Helm 3 (helm-lint)', status: 'warn', detail: 'missing; helm-lint needs both majors', hint },
+  ];
+}
+
+/**
+ * @param {Facts} facts filled with the current context
+ * @returns {CheckResult}
+ */
+export function checkContext(facts) {
+  const context = tryRun('kubectl', ['config', 'current-context']);
+  if (context instanceof Error || !context) {
+    return { name: 'kube context', status: 'fail', detail: context instanceof Error ? context.message : 'none set', hint: 'start a cluster (`minikube start`, `kind create cluster`, `npx nx run sandbox-cluster:up`) or `kubectl config use-context NAME`' };
+  }
+  facts.context = context;
+  facts.clusterType = clusterTypeOf(context);
+  return { name: 'kube context', status: 'ok', detail: `${context} (${facts.clusterType === 'other' ? 'images are pushed to $TODO_REGISTRY' : `images are loaded into ${facts.clusterType}`})` };
+}
+
+/**
+ * @param {Facts} facts
+ * @returns {CheckResult}
+ */
+export function checkClusterReachable(facts) {
+  if (!facts.context) return { name: 'cluster reachable', status: 'fail', detail: 'skipped: no kube context' };
+  const ready = tryRun('kubectl', ['--context', facts.context, '--request-timeout=5s', 'get', '--raw', '/readyz']);
+  if (ready instanceof Error) {
+    return { name: 'cluster reachable', status: 'fail', detail: ready.message, hint: `is the cluster of context ${facts.context} running? (see the ${facts.clusterType} check below)` };
+  }
+  const nodes = tryRun('kubectl', ['--context', facts.context, '--request-timeout=5s', 'get', 'nodes', '-o', 'json']);
+  if (nodes instanceof Error) return { name: 'cluster reachable', status: 'warn', detail: `API ready, nodes unreadable: ${nodes.message}` };
+  const items = JSON.parse(nodes).items ?? [];
+  const readyNodes = items.filter((/** @type {any} */ n) => n.status?.conditions?.some((/** @type {any} */ c) => c.type === 'Ready' && c.status === 'True'));
+  if (readyNodes.length === 0) return { name: 'cluster reachable', status: 'fail', detail: `API ready, 0 of ${items.length} nodes Ready`, hint: 'kubectl describe nodes' };
+  return { name: 'cluster reachable', status: 'ok', detail: `API ready, ${readyNodes.length} of ${items.length} nodes Ready` };
+}
+
+/**
+ * @param {Facts} facts
+ * @returns {CheckResult}
+ */
+export function checkLocalCluster(facts) {
+  const context = facts.context ?? '';
+  switch (facts.clusterType) {
+    case 'minikube': {
+      const status = tryRun('minikube', ['status', '-p', context, '-o', 'json']);
+      if (status instanceof Error) return { name: 'Minikube', status: 'fail', detail: status.message, hint: `minikube start -p ${context} --cpus=2 --memory=4096` };
+      const host = JSON.parse(status).Host;
+      return host === 'Running'
+        ? { name: 'Minikube', status: 'ok', detail: `profile ${context} running` }
+        : { name: 'Minikube', status: 'fail', detail: `profile ${context} host is ${host}`, hint: `minikube start -p ${context}` };
+    }
+    case 'kind': {
+      const name = context.slice('kind-'.length);
+      const clusters = tryRun('kind', ['get', 'clusters']);
+      if (clusters instanceof Error) return { name: 'kind', status: 'fail', detail: clusters.message, hint: 'install kind (go install sigs.k8s.io/kind@latest)' };
+      return clusters.split('\n').includes(name)
+        ? { name: 'kind', status: 'ok', detail: `cluster ${name} exists` }
+        : { name: 'kind', status: 'fail', detail: `no kind cluster ${name}`, hint: `kind create cluster --name ${name}` };
+    }
+    case 'sandbox':
+      return { name: 'sandbox cluster', status: 'ok', detail: 'images load with `node tools/sandbox-cluster/src/cli.mjs load-image`' };
+    case 'other':
+      return process.env.TODO_REGISTRY
+        ? { name: 'image registry', status: 'ok', detail: `images are pushed to ${process.env.TODO_REGISTRY}` }
+        : { name: 'image registry', status: 'warn', detail: 'not Minikube/kind/sandbox and TODO_REGISTRY is unset', hint: 'export TODO_REGISTRY=host/path (and docker login) or pass --registry to nx deploy' };
+    default:
+      return { name: 'Minikube/kind', status: 'warn', detail: 'skipped: no kube context' };
+  }
+}
+
+/** @param {string} workspaceRoot @returns {CheckResult} */
+export function checkImageRecords(workspaceRoot) {
+  const missing = ['backend', 'frontend'].filter((p) => !existsSync(join(workspaceRoot, 'dist', 'images', `${p}.json`)));
+  return missing.length === 0
+    ? { name: 'built images', status: 'ok', detail: 'dist/images/backend.json and frontend.json present' }
+    : { name: 'built images', status: 'warn', detail: `no record for ${missing.join(', ')} yet`, hint: 'nx deploy builds them; or npx nx run-many -t docker-build' };
+}
+
+/**
+ * @param {CheckResult[]} results
+ * @returns {{ text: string, failed: number }}
+ */
+export function summarize(results) {
+  const mark = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' };
+  const lines = results.map((r) => `  ${mark[r.status]}  ${r.name}: ${r.detail}${r.hint && r.status !== 'ok' ? `\n          next: ${r.hint}` : ''}`);
+  const count = (/** @type {CheckResult['status']} */ s) => results.filter((r) => r.status === s).length;
+  const failed = count('fail');
+  lines.push('', `doctor: ${count('ok')} ok, ${count('warn')} warnings, ${failed} failed`);
+  return { text: lines.join('\n'), failed };
+}
