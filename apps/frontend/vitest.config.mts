@@ -16,10 +16,12 @@ export default defineConfig(() => ({
     watch: false,
     globals: true,
     environment: 'jsdom',
+    passWithNoTests: true,
     include: [
       '{src,app,pages,specs}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}',
     ],
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest/results.json' },
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',
       provider: 'v8' as const,

@@ -9,7 +9,8 @@ export default defineConfig(() => ({
     globals: true,
     environment: 'node',
     include: ['{src,tests}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}'],
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-output/vitest/results.json' },
     coverage: {
       reportsDirectory: './test-output/vitest/coverage',
       provider: 'v8' as const,

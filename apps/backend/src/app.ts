@@ -1,0 +1,99 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { createTokenService } from './auth/tokens';
+import { createChatAgent, type ChatAgent } from './chat/agent';
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/client';
+import { migrate } from './db/migrate';
+import { DomainError } from './errors';
+import { authPlugin } from './plugins/auth';
+import { errorsPlugin } from './plugins/errors';
+import { healthRoutes, type HealthControl } from './plugins/health';
+import { openapiPlugin } from './plugins/openapi';
+import { validationPlugin } from './plugins/validation';
+import { authRoutes } from './routes/auth';
+import { chatRoutes } from './routes/chat';
+import { mcpRoutes } from './routes/mcp';
+import { taskRoutes } from './routes/tasks';
+import { Detail, Task, ValidationDetail } from './schemas/api';
+import { APP_VERSION } from './version';
+
+export interface AppDependencies {
+  /** An already open database (the caller closes it); otherwise one is opened from the config. */
+  database?: Database;
+  /** Overrides the agent built from `config.llm`; `null` means chat is not configured. */
+  agent?: ChatAgent | null;
+}
+
+export interface App extends FastifyInstance {
+  health: HealthControl;
+}
+
+/** Builds the API; tests drive it with `inject()`, production calls `listen()`. */
+export async function buildApp(config: Config, dependencies: AppDependencies = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: 64 * 1024,
+    trustProxy: config.trustProxy,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  const database = dependencies.database ?? (await openEmbeddedOrExternal(config, app));
+  if (!dependencies.database) app.addHook('onClose', () => database.close());
+  const { db } = database;
+  const tokens = createTokenService(config.jwt);
+  const agent =
+    dependencies.agent === undefined
+      ? config.llm && createChatAgent(config.llm, { log: (m) => app.log.warn(m) })
+      : (dependencies.agent ?? undefined);
+
+  await app.register(errorsPlugin);
+  await app.register(validationPlugin);
+  app.addSchema(Detail);
+  app.addSchema(ValidationDetail);
+  app.addSchema(Task);
+  await app.register(openapiPlugin);
+  if (config.corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: config.corsOrigins,
+      methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Accept', 'Mcp-Protocol-Version'],
+      maxAge: 600,
+    });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new DomainError({ kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
+  });
+  await app.register(authPlugin, { db, tokens });
+
+  await app.register(healthRoutes, { ping: () => database.ping() });
+  app.get('/', { schema: { hide: true } }, async () => ({ message: 'Todo AI Chatbot API', version: APP_VERSION, docs: '/docs' }));
+  await app.register(authRoutes, { db, tokens, perMinute: config.rateLimit.authPerMinute });
+  await app.register(taskRoutes, { db });
+  await app.register(chatRoutes, { db, agent, perMinute: config.rateLimit.chatPerMinute });
+  await app.register(mcpRoutes, { db });
+  return app;
+}
+
+/** PostgreSQL is migrated by `main.js migrate` (once per deploy); embedded PGlite migrates itself. */
+async function openEmbeddedOrExternal(config: Config, app: FastifyInstance): Promise<Database> {
+  const database = await openDatabase({ url: config.databaseUrl, pgliteDataDir: config.pgliteDataDir });
+  if (database.kind === 'pglite') {
+    try {
+      const report = await migrate(database);
+      app.log.info({ dataDir: config.pgliteDataDir, applied: report.applied }, 'embedded PGlite database ready');
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+  }
+  return database;
+}

@@ -1,0 +1,93 @@
+import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import fp from 'fastify-plugin';
+import { DomainError, type Failure } from '../errors';
+import { toValidationIssues } from './validation';
+
+interface Answer {
+  status: number;
+  detail: string;
+  bearerChallenge?: boolean;
+}
+
+/** The one place where domain failures become HTTP answers. */
+function answerFor(failure: Failure): Answer {
+  switch (failure.kind) {
+    case 'not-authenticated':
+      return { status: 401, detail: 'Not authenticated', bearerChallenge: true };
+    case 'invalid-credentials-scheme':
+      return { status: 401, detail: 'Invalid authentication credentials', bearerChallenge: true };
+    case 'invalid-token':
+      return { status: 401, detail: 'Could not validate credentials', bearerChallenge: true };
+    case 'unknown-user':
+      return { status: 401, detail: 'User not found', bearerChallenge: true };
+    case 'wrong-login':
+      return { status: 401, detail: 'Incorrect email or password', bearerChallenge: true };
+    case 'path-not-owned':
+      return { status: 404, detail: 'Not found' };
+    case 'task-not-found':
+      return { status: 404, detail: 'Task not found' };
+    case 'email-taken':
+      return { status: 409, detail: 'A user with this email already exists' };
+    case 'rate-limited':
+      return { status: 429, detail: `Too many requests; try again in ${failure.retryAfterSeconds} seconds` };
+    case 'chat-not-configured':
+      return { status: 503, detail: 'The AI assistant is not configured on this server (no OPENAI_API_KEY). Tasks still work.' };
+    case 'provider-failed':
+      return { status: 502, detail: 'The AI provider did not answer. Please try again in a moment.' };
+  }
+}
+
+// Framework errors for bad requests, with fixed wording (their own messages may echo internals).
+const REQUEST_ERRORS: Record<string, Answer> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, detail: 'Unsupported Media Type: send application/json' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, detail: 'Request body does not match Content-Length' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, detail: 'Request body too large' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, detail: 'Unsupported Media Type: send application/json' },
+};
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  411: 'Length Required',
+  413: 'Request body too large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+};
+
+function isJsonSyntaxError(error: FastifyError): boolean {
+  return error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (error instanceof SyntaxError && error.statusCode === 400);
+}
+
+function send(reply: FastifyReply, answer: Answer) {
+  if (answer.bearerChallenge) reply.header('www-authenticate', 'Bearer');
+  return reply.code(answer.status).type('application/json; charset=utf-8').send({ detail: answer.detail });
+}
+
+export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
+  app.setNotFoundHandler((_request, reply) => send(reply, { status: 404, detail: 'Not Found' }));
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof DomainError) return send(reply, answerFor(error.failure));
+    if (error.validation) {
+      const detail = toValidationIssues(error.validationContext ?? 'body', error.validation as never);
+      return reply.code(422).send({ detail });
+    }
+    if (isJsonSyntaxError(error)) {
+      return reply.code(422).send({ detail: [{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }] });
+    }
+    if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      return reply.code(422).send({ detail: [{ loc: ['body'], msg: 'Field required', type: 'missing' }] });
+    }
+    const known = error.code ? REQUEST_ERRORS[error.code] : undefined;
+    if (known) return send(reply, known);
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return send(reply, { status, detail: STATUS_TEXT[status] ?? 'Bad Request' });
+    request.log.error({ err: error }, 'unhandled error');
+    return send(reply, { status: 500, detail: 'Internal Server Error' });
+  });
+});

@@ -1,0 +1,108 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { Db } from '../db/client';
+import type { TaskRow } from '../db/schema';
+import { fail } from '../errors';
+import { currentUser } from '../plugins/auth';
+import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath, type TaskJson } from '../schemas/api';
+import { createTask, deleteTask, findTask, listTasks, setTaskCompleted, updateTask } from '../services/tasks';
+
+export function toTaskJson(task: TaskRow): TaskJson {
+  return {
+    title: task.title,
+    description: task.description,
+    id: task.id,
+    user_id: task.userId,
+    completed: task.completed,
+    created_at: task.createdAt.toISOString(),
+    updated_at: task.updatedAt.toISOString(),
+  };
+}
+
+const found = (task: TaskRow | undefined) => (task ? toTaskJson(task) : fail({ kind: 'task-not-found' }));
+
+const failures = {
+  401: Type.Ref('Detail'),
+  404: Type.Ref('Detail'),
+  422: Type.Ref('ValidationDetail'),
+};
+
+/** R6–R11: a user's tasks. `?url_user_id=` is accepted and ignored. */
+export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  const { db } = options;
+  app.addHook('onRequest', app.authenticate);
+  app.addHook('preHandler', app.requireOwnPath);
+  const common = { tags: ['tasks'], security: [{ bearer: [] }], querystring: LegacyQuery };
+
+  app.get(
+    '/api/:user_id/tasks',
+    { schema: { ...common, summary: 'List tasks, newest first', params: UserPath, response: { 200: TaskList, ...failures } } },
+    async (request) => ({ tasks: (await listTasks(db, currentUser(request).id)).map(toTaskJson) }),
+  );
+
+  app.post(
+    '/api/:user_id/tasks',
+    {
+      schema: {
+        ...common,
+        summary: 'Create a task',
+        params: UserPath,
+        body: TaskCreateBody,
+        response: { 201: Type.Ref('Task'), ...failures },
+      },
+    },
+    async (request, reply) => {
+      const { title, description } = request.body;
+      return reply.code(201).send(toTaskJson(await createTask(db, currentUser(request).id, title, description)));
+    },
+  );
+
+  app.get(
+    '/api/:user_id/tasks/:task_id',
+    { schema: { ...common, summary: 'Get one task', params: TaskPath, response: { 200: Type.Ref('Task'), ...failures } } },
+    async (request) => found(await findTask(db, currentUser(request).id, request.params.task_id)),
+  );
+
+  app.put(
+    '/api/:user_id/tasks/:task_id',
+    {
+      schema: {
+        ...common,
+        summary: 'Update title and/or description (absent: unchanged; description null: cleared)',
+        params: TaskPath,
+        body: TaskUpdateBody,
+        response: { 200: Type.Ref('Task'), ...failures },
+      },
+    },
+    async (request) => {
+      const { title, description } = request.body;
+      const changes = { title: title ?? undefined, description };
+      return found(await updateTask(db, currentUser(request).id, request.params.task_id, changes));
+    },
+  );
+
+  app.patch(
+    '/api/:user_id/tasks/:task_id/complete',
+    {
+      schema: {
+        ...common,
+        summary: 'Mark a task completed or not',
+        params: TaskPath,
+        body: TaskStatusBody,
+        response: { 200: Type.Ref('Task'), ...failures },
+      },
+    },
+    async (request) => found(await setTaskCompleted(db, currentUser(request).id, request.params.task_id, request.body.completed)),
+  );
+
+  app.delete(
+    '/api/:user_id/tasks/:task_id',
+    { schema: { ...common, summary: 'Delete a task', params: TaskPath, response: { 204: Type.Null(), ...failures } } },
+    async (request, reply) => {
+      if (!(await deleteTask(db, currentUser(request).id, request.params.task_id))) fail({ kind: 'task-not-found' });
+      return reply.code(204).send(null);
+    },
+  );
+}
