@@ -3,12 +3,28 @@ const path = require('node:path');
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
-  // Self-contained server for the Docker image (apps/frontend/Dockerfile): tracing from the workspace
-  // root bundles workspace libraries and copies only the node_modules the server needs.
+  // Standalone output lands at .next/standalone/apps/frontend/server.js because tracing starts at the
+  // workspace root (so the hoisted node_modules and workspace libraries are found).
   output: 'standalone',
   outputFileTracingRoot: path.join(__dirname, '../../'),
-  // next.config's own loader pulls in TypeScript (20 MB); the server never needs it at run time.
-  outputFileTracingExcludes: { '*': ['**/node_modules/typescript/**'] },
+  // Build-time tools that Next's own server trace pulls in but never loads at run time.
+  outputFileTracingExcludes: {
+    '*': [
+      '**/node_modules/typescript/**',
+      '**/node_modules/@swc/core*/**',
+      '**/node_modules/@esbuild/**',
+      '**/node_modules/esbuild/**',
+      '**/node_modules/@tailwindcss/**',
+      '**/node_modules/tailwindcss/**',
+      '**/node_modules/lightningcss*/**',
+      '**/node_modules/@nx/**',
+      '**/node_modules/nx/**',
+      '**/node_modules/vitest/**',
+      '**/node_modules/playwright-core/**',
+    ],
+  },
+  poweredByHeader: false,
+  reactStrictMode: true,
 };
 
 module.exports = nextConfig;

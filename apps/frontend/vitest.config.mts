@@ -14,6 +14,8 @@ export default defineConfig(() => ({
   test: {
     name: 'frontend',
     watch: false,
+    // The CI machine is shared by several builds; jsdom role queries get slow under load.
+    testTimeout: 30_000,
     globals: true,
     environment: 'jsdom',
     passWithNoTests: true,

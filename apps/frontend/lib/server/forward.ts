@@ -1,0 +1,89 @@
+import type { NextRequest } from 'next/server';
+import { NextResponse } from 'next/server';
+import { BackendUnavailableError, backendFetch, userPath } from './backend';
+import { frontendConfig } from './config';
+import { clearSession, isHttpsRequest, readSession } from './session';
+
+/** Response headers from the backend that the browser needs to act on an answer. */
+const PASSED_RESPONSE_HEADERS = [
+  'content-type',
+  'retry-after',
+  'www-authenticate',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-reset',
+];
+
+export interface ForwardOptions {
+  /** Backend path; for per-user routes the part after `/api/{user_id}`. */
+  path: string;
+  /** Per-user route: needs the session cookie, `/api/{user_id}` is prepended. */
+  perUser?: boolean;
+  timeoutMs?: number;
+}
+
+function jsonError(status: number, detail: string, headers?: HeadersInit): NextResponse {
+  return NextResponse.json({ detail }, { status, headers });
+}
+
+export function requestHeaders(request: NextRequest): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const contentType = request.headers.get('content-type');
+  if (contentType) headers['content-type'] = contentType;
+  // The backend rate-limits login and register per client address; tell it who the client is.
+  const forwardedFor = request.headers.get('x-forwarded-for');
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  return headers;
+}
+
+export async function passThrough(response: Response): Promise<NextResponse> {
+  const headers = new Headers();
+  for (const name of PASSED_RESPONSE_HEADERS) {
+    const value = response.headers.get(name);
+    if (value !== null) headers.set(name, value);
+  }
+  const bodyless = response.status === 204 || response.status === 304;
+  const body = bodyless ? null : await response.arrayBuffer();
+  return new NextResponse(body, { status: response.status, headers });
+}
+
+/**
+ * Sends the browser's request on to the backend and hands back its status, body and the headers that
+ * matter. The session cookie becomes the Authorization header; a 401 from the backend also ends the
+ * browser session, so the next page load goes to /login.
+ */
+export async function forwardToBackend(request: NextRequest, options: ForwardOptions): Promise<NextResponse> {
+  const session = options.perUser ? readSession(request.cookies) : null;
+  const secure = isHttpsRequest(request);
+  if (options.perUser && !session) {
+    const response = jsonError(401, 'Not authenticated', { 'www-authenticate': 'Bearer' });
+    clearSession(response.cookies, secure);
+    return response;
+  }
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  let backendResponse: Response;
+  try {
+    backendResponse = await backendFetch(session ? userPath(session, options.path) : options.path, {
+      method: request.method,
+      session,
+      headers: requestHeaders(request),
+      body: hasBody ? await request.arrayBuffer() : null,
+      timeoutMs: options.timeoutMs ?? frontendConfig().backendTimeoutMs,
+    });
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) {
+      return error.reason === 'timeout'
+        ? jsonError(504, 'The server took too long to answer. Please try again.')
+        : jsonError(502, 'The server is unreachable right now. Please try again shortly.');
+    }
+    throw error;
+  }
+  const response = await passThrough(backendResponse);
+  if (options.perUser && backendResponse.status === 401) clearSession(response.cookies, secure);
+  return response;
+}

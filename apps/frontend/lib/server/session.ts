@@ -1,0 +1,118 @@
+/**
+ * The browser session: the backend's JWT in an HttpOnly cookie plus a small HttpOnly profile cookie
+ * (display name). Client code never sees either; server code reads them through this module only.
+ */
+export const SESSION_COOKIE = 'todo_session';
+export const PROFILE_COOKIE = 'todo_profile';
+
+export interface Profile {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface Session {
+  token: string;
+  userId: string;
+  /** Expiry as epoch seconds, from the token's `exp` claim. */
+  expiresAt: number;
+}
+
+interface CookieReader {
+  get(name: string): { value: string } | undefined;
+}
+
+interface CookieWriter {
+  set(name: string, value: string, options: CookieOptions): unknown;
+}
+
+export interface CookieOptions {
+  httpOnly: true;
+  sameSite: 'lax';
+  secure: boolean;
+  path: '/';
+  maxAge: number;
+}
+
+function decodeBase64Url(segment: string): string {
+  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+  return new TextDecoder().decode(Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)));
+}
+
+function encodeBase64Url(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/**
+ * Reads `sub` and `exp` from a JWT without verifying it: the backend verifies every call; the
+ * frontend only needs to know whose token it is and when it stops being worth sending.
+ */
+export function sessionFromToken(token: string): Session | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const claims = JSON.parse(decodeBase64Url(parts[1])) as { sub?: unknown; exp?: unknown };
+    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return null;
+    return { token, userId: claims.sub, expiresAt: claims.exp };
+  } catch {
+    return null;
+  }
+}
+
+export function isExpired(session: Session, nowMs = Date.now()): boolean {
+  return session.expiresAt * 1000 <= nowMs;
+}
+
+/** The signed-in user's session, or null when there is none or it has expired. */
+export function readSession(cookies: CookieReader, nowMs = Date.now()): Session | null {
+  const token = cookies.get(SESSION_COOKIE)?.value;
+  if (!token) return null;
+  const session = sessionFromToken(token);
+  if (!session || isExpired(session, nowMs)) return null;
+  return session;
+}
+
+export function readProfile(cookies: CookieReader): Profile | null {
+  const raw = cookies.get(PROFILE_COOKIE)?.value;
+  if (!raw || !readSession(cookies)) return null;
+  try {
+    const profile = JSON.parse(decodeBase64Url(raw)) as Partial<Profile>;
+    if (typeof profile.name !== 'string' || typeof profile.email !== 'string') return null;
+    return { id: String(profile.id ?? ''), name: profile.name, email: profile.email };
+  } catch {
+    return null;
+  }
+}
+
+/** Secure cookies only when the browser reached us over HTTPS (directly or via a TLS-terminating proxy). */
+export function isHttpsRequest(request: Request): boolean {
+  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  if (forwarded) return forwarded === 'https';
+  return new URL(request.url).protocol === 'https:';
+}
+
+function cookieOptions(secure: boolean, maxAge: number): CookieOptions {
+  return { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge };
+}
+
+export function writeSession(
+  cookies: CookieWriter,
+  session: Session,
+  profile: Profile,
+  secure: boolean,
+  nowMs = Date.now(),
+): void {
+  const maxAge = Math.max(0, Math.floor(session.expiresAt - nowMs / 1000));
+  cookies.set(SESSION_COOKIE, session.token, cookieOptions(secure, maxAge));
+  cookies.set(PROFILE_COOKIE, encodeBase64Url(JSON.stringify(profile)), cookieOptions(secure, maxAge));
+}
+
+export function clearSession(cookies: CookieWriter, secure: boolean): void {
+  cookies.set(SESSION_COOKIE, '', cookieOptions(secure, 0));
+  cookies.set(PROFILE_COOKIE, '', cookieOptions(secure, 0));
+}

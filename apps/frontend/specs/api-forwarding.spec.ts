@@ -1,0 +1,148 @@
+// @vitest-environment node
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRecordingBackend } from './support/recording-backend';
+import { tokenFor, USER_ID } from './support/tokens';
+
+const TOKEN = tokenFor(USER_ID);
+let backend: Awaited<ReturnType<typeof startRecordingBackend>>;
+let tasksRoute: typeof import('../app/api/tasks/route');
+let taskRoute: typeof import('../app/api/tasks/[taskId]/route');
+let completeRoute: typeof import('../app/api/tasks/[taskId]/complete/route');
+let chatRoute: typeof import('../app/api/chat/route');
+let clearRoute: typeof import('../app/api/conversations/clear/route');
+
+beforeAll(async () => {
+  backend = await startRecordingBackend();
+  process.env.BACKEND_URL = backend.url;
+  tasksRoute = await import('../app/api/tasks/route');
+  taskRoute = await import('../app/api/tasks/[taskId]/route');
+  completeRoute = await import('../app/api/tasks/[taskId]/complete/route');
+  chatRoute = await import('../app/api/chat/route');
+  clearRoute = await import('../app/api/conversations/clear/route');
+});
+afterAll(() => backend.close());
+beforeEach(() => {
+  backend.requests.length = 0;
+});
+
+function browserRequest(path: string, init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  const token = init.token === undefined ? TOKEN : init.token;
+  if (token) headers.cookie = `todo_session=${token}`;
+  if (init.body !== undefined) headers['content-type'] = 'application/json';
+  return new NextRequest(`http://localhost:3000${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+}
+
+const params = (taskId: string) => ({ params: Promise.resolve({ taskId }) });
+
+describe('same-origin API forwarding', () => {
+  it('sends the session token as a Bearer header to the signed-in user\'s backend route', async () => {
+    backend.answerWith({ status: 200, body: { tasks: [{ id: 1, title: 'a' }] } });
+    const response = await tasksRoute.GET(browserRequest('/api/tasks'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ tasks: [{ id: 1, title: 'a' }] });
+    expect(backend.requests[0].url).toBe(`/api/${USER_ID}/tasks`);
+    expect(backend.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('keeps the backend\'s 201 and body when a task is created, and forwards the JSON body', async () => {
+    backend.answerWith({ status: 201, body: { id: 7, title: 'buy milk', description: null } });
+    const response = await tasksRoute.POST(browserRequest('/api/tasks', { method: 'POST', body: { title: 'buy milk', description: null } }));
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ id: 7, title: 'buy milk' });
+    expect(backend.requests[0].method).toBe('POST');
+    expect(JSON.parse(backend.requests[0].body)).toEqual({ title: 'buy milk', description: null });
+    expect(backend.requests[0].headers['content-type']).toBe('application/json');
+  });
+
+  it('passes 422 validation details through unchanged', async () => {
+    const detail = [{ loc: ['body', 'title'], msg: 'String should have at least 1 character', type: 'string_too_short' }];
+    backend.answerWith({ status: 422, body: { detail } });
+    const response = await taskRoute.PUT(browserRequest('/api/tasks/3', { method: 'PUT', body: { title: '' } }), params('3'));
+    expect(response.status).toBe(422);
+    expect(await response.json()).toEqual({ detail });
+    expect(backend.requests[0].url).toBe(`/api/${USER_ID}/tasks/3`);
+  });
+
+  it('answers 204 with an empty body when a task is deleted', async () => {
+    backend.answerWith({ status: 204 });
+    const response = await taskRoute.DELETE(browserRequest('/api/tasks/3', { method: 'DELETE' }), params('3'));
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+    expect(backend.requests[0].method).toBe('DELETE');
+  });
+
+  it('forwards completion toggles to the /complete route', async () => {
+    backend.answerWith({ status: 200, body: { id: 3, completed: true } });
+    const response = await completeRoute.PATCH(browserRequest('/api/tasks/3/complete', { method: 'PATCH', body: { completed: true } }), params('3'));
+    expect(response.status).toBe(200);
+    expect(backend.requests[0]).toMatchObject({ method: 'PATCH', url: `/api/${USER_ID}/tasks/3/complete` });
+  });
+
+  it('keeps Retry-After and the detail of a 429 from the chat rate limit', async () => {
+    backend.answerWith({ status: 429, body: { detail: 'Too many requests' }, headers: { 'retry-after': '42' } });
+    const response = await chatRoute.POST(browserRequest('/api/chat', { method: 'POST', body: { message: 'hi' } }));
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('42');
+    expect(await response.json()).toEqual({ detail: 'Too many requests' });
+  });
+
+  it('passes 503 "chat not configured" and 502 provider failures through', async () => {
+    backend.answerWith({ status: 503, body: { detail: 'Chat is not configured' } });
+    const notConfigured = await chatRoute.POST(browserRequest('/api/chat', { method: 'POST', body: { message: 'hi' } }));
+    expect([notConfigured.status, await notConfigured.json()]).toEqual([503, { detail: 'Chat is not configured' }]);
+    backend.answerWith({ status: 502, body: { detail: 'The AI provider failed' } });
+    const failed = await chatRoute.POST(browserRequest('/api/chat', { method: 'POST', body: { message: 'hi' } }));
+    expect([failed.status, await failed.json()]).toEqual([502, { detail: 'The AI provider failed' }]);
+  });
+
+  it('ends the browser session when the backend answers 401', async () => {
+    backend.answerWith({ status: 401, body: { detail: 'Could not validate credentials' }, headers: { 'www-authenticate': 'Bearer' } });
+    const response = await clearRoute.DELETE(browserRequest('/api/conversations/clear', { method: 'DELETE' }));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ detail: 'Could not validate credentials' });
+    const cookies = response.headers.getSetCookie().join('\n');
+    expect(cookies).toMatch(/todo_session=;.*Max-Age=0/);
+  });
+
+  it('answers 401 without calling the backend when there is no session cookie', async () => {
+    const response = await tasksRoute.GET(browserRequest('/api/tasks', { token: null }));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ detail: 'Not authenticated' });
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it('treats an expired session cookie as no session', async () => {
+    const response = await tasksRoute.GET(browserRequest('/api/tasks', { token: tokenFor(USER_ID, -60) }));
+    expect(response.status).toBe(401);
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it('forwards the client address so per-client rate limits see the real client', async () => {
+    backend.answerWith({ status: 200, body: { tasks: [] } });
+    await tasksRoute.GET(browserRequest('/api/tasks', { headers: { 'x-forwarded-for': '203.0.113.9' } }));
+    expect(backend.requests[0].headers['x-forwarded-for']).toBe('203.0.113.9');
+  });
+});
+
+describe('when the backend is down', () => {
+  it('answers 502 with a plain message', async () => {
+    const down = await startRecordingBackend();
+    await down.close();
+    const config = (await import('../lib/server/config')).frontendConfig();
+    const running = config.backendUrl;
+    config.backendUrl = down.url;
+    try {
+      const response = await tasksRoute.GET(browserRequest('/api/tasks'));
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({ detail: 'The server is unreachable right now. Please try again shortly.' });
+    } finally {
+      config.backendUrl = running;
+    }
+  });
+});

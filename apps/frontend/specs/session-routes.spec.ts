@@ -1,0 +1,106 @@
+// @vitest-environment node
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRecordingBackend } from './support/recording-backend';
+import { tokenFor, USER_ID } from './support/tokens';
+
+let backend: Awaited<ReturnType<typeof startRecordingBackend>>;
+let loginRoute: typeof import('../app/api/auth/login/route');
+let logoutRoute: typeof import('../app/api/auth/logout/route');
+let registerRoute: typeof import('../app/api/auth/register/route');
+
+beforeAll(async () => {
+  backend = await startRecordingBackend();
+  process.env.BACKEND_URL = backend.url;
+  loginRoute = await import('../app/api/auth/login/route');
+  logoutRoute = await import('../app/api/auth/logout/route');
+  registerRoute = await import('../app/api/auth/register/route');
+});
+afterAll(() => backend.close());
+beforeEach(() => {
+  backend.requests.length = 0;
+});
+
+function post(path: string, body: unknown, headers: Record<string, string> = {}, base = 'http://localhost:3000') {
+  return new NextRequest(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const user = { id: USER_ID, name: 'Ann', email: 'ann@example.com' };
+
+describe('log in', () => {
+  it('keeps the token in an HttpOnly SameSite=Lax cookie and never returns it to the browser', async () => {
+    const token = tokenFor(USER_ID, 7 * 86400);
+    backend.answerWith({ status: 200, body: { access_token: token, token_type: 'bearer', user } });
+    const response = await loginRoute.POST(post('/api/auth/login', { email: 'ann@example.com', password: 'secret123' }));
+    expect(response.status).toBe(200);
+    const body = await response.text();
+    expect(JSON.parse(body)).toEqual({ user });
+    expect(body).not.toContain(token);
+    const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith('todo_session='));
+    expect(session).toContain(`todo_session=${token}`);
+    expect(session).toMatch(/HttpOnly/i);
+    expect(session).toMatch(/SameSite=lax/i);
+    expect(session).toMatch(/Path=\//);
+    expect(session).not.toMatch(/Secure/i);
+    const maxAge = Number(/Max-Age=(\d+)/.exec(session ?? '')?.[1]);
+    expect(maxAge).toBeGreaterThan(7 * 86400 - 60);
+    expect(maxAge).toBeLessThanOrEqual(7 * 86400);
+    expect(JSON.parse(backend.requests[0].body)).toEqual({ email: 'ann@example.com', password: 'secret123' });
+  });
+
+  it('marks the cookie Secure when the browser came over HTTPS', async () => {
+    backend.answerWith({ status: 200, body: { access_token: tokenFor(USER_ID), token_type: 'bearer', user } });
+    const viaProxy = await loginRoute.POST(post('/api/auth/login', { email: 'a@b.co', password: 'x' }, { 'x-forwarded-proto': 'https' }));
+    expect(viaProxy.headers.getSetCookie().every((cookie) => /;\s*Secure/i.test(cookie))).toBe(true);
+    const direct = await loginRoute.POST(post('/api/auth/login', { email: 'a@b.co', password: 'x' }, {}, 'https://todo.example.com'));
+    expect(direct.headers.getSetCookie().every((cookie) => /;\s*Secure/i.test(cookie))).toBe(true);
+  });
+
+  it('passes a 401 for wrong credentials through and sets no cookie', async () => {
+    backend.answerWith({ status: 401, body: { detail: 'Incorrect email or password' }, headers: { 'www-authenticate': 'Bearer' } });
+    const response = await loginRoute.POST(post('/api/auth/login', { email: 'ann@example.com', password: 'wrong-one' }));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ detail: 'Incorrect email or password' });
+    expect(response.headers.getSetCookie()).toEqual([]);
+  });
+
+  it('passes a 429 with Retry-After through', async () => {
+    backend.answerWith({ status: 429, body: { detail: 'Too many attempts' }, headers: { 'retry-after': '30' } });
+    const response = await loginRoute.POST(post('/api/auth/login', { email: 'ann@example.com', password: 'whatever1' }));
+    expect(response.status).toBe(429);
+    expect(response.headers.get('retry-after')).toBe('30');
+  });
+});
+
+describe('register', () => {
+  it('forwards to the backend and keeps its 201 and 409 answers', async () => {
+    backend.answerWith({ status: 201, body: { ...user, message: 'Account created successfully' } });
+    const created = await registerRoute.POST(post('/api/auth/register', { name: 'Ann', email: 'ann@example.com', password: 'secret123' }));
+    expect(created.status).toBe(201);
+    expect(backend.requests[0].url).toBe('/api/auth/register');
+    backend.answerWith({ status: 409, body: { detail: 'A user with this email already exists' } });
+    const duplicate = await registerRoute.POST(post('/api/auth/register', { name: 'Ann', email: 'ann@example.com', password: 'secret123' }));
+    expect([duplicate.status, await duplicate.json()]).toEqual([409, { detail: 'A user with this email already exists' }]);
+  });
+});
+
+describe('log out', () => {
+  it('clears both session cookies and sends a form post to /login', async () => {
+    const response = logoutRoute.POST(new NextRequest('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { cookie: `todo_session=${tokenFor(USER_ID)}` } }));
+    expect(response.status).toBe(303);
+    expect(new URL(response.headers.get('location') ?? '').pathname).toBe('/login');
+    const cookies = response.headers.getSetCookie();
+    expect(cookies.find((c) => c.startsWith('todo_session='))).toMatch(/todo_session=;.*Max-Age=0/);
+    expect(cookies.find((c) => c.startsWith('todo_profile='))).toMatch(/todo_profile=;.*Max-Age=0/);
+  });
+
+  it('answers 204 to a fetch that asks for JSON', async () => {
+    const response = logoutRoute.POST(new NextRequest('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { accept: 'application/json' } }));
+    expect(response.status).toBe(204);
+    expect(response.headers.getSetCookie().some((c) => /todo_session=;.*Max-Age=0/.test(c))).toBe(true);
+  });
+});
