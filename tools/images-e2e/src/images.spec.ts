@@ -57,7 +57,7 @@ describe.skipIf(!engineAvailable)('app images', () => {
     backendPort = hostPort(backend, 8000);
     frontendUrl = `http://127.0.0.1:${hostPort(frontend, 3000)}`;
     // PGlite compiles its WebAssembly at start: seconds on an idle machine, a minute on a busy one
-    await waitFor('the frontend to answer /ready', async () => (await fetch(`${frontendUrl}/ready`)).status === 200, 300_000);
+    await waitFor('the frontend to answer /ready', async () => (await fetch(`${frontendUrl}/ready`, { signal: AbortSignal.timeout(5_000) })).status === 200, 300_000);
   });
 
   afterAll(() => {
@@ -135,10 +135,10 @@ describe.skipIf(!engineAvailable)('app images', () => {
   });
 
   it('answers /health and /ready through the frontend', async () => {
-    const health = await fetch(`${frontendUrl}/health`);
+    const health = await fetch(`${frontendUrl}/health`, { signal: AbortSignal.timeout(15_000) });
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: 'healthy' });
-    const ready = await fetch(`${frontendUrl}/ready`);
+    const ready = await fetch(`${frontendUrl}/ready`, { signal: AbortSignal.timeout(15_000) });
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
@@ -148,12 +148,12 @@ describe.skipIf(!engineAvailable)('app images', () => {
     const password = 'correct horse battery';
     const json = { 'content-type': 'application/json' };
     const register = await fetch(`${frontendUrl}/api/auth/register`, {
-      method: 'POST', headers: json, body: JSON.stringify({ name: 'Image Test', email, password }),
+      method: 'POST', headers: json, body: JSON.stringify({ name: 'Image Test', email, password }), signal: AbortSignal.timeout(30_000),
     });
     expect(register.status, await register.clone().text()).toBe(201);
 
     const login = await fetch(`${frontendUrl}/api/auth/login`, {
-      method: 'POST', headers: json, body: JSON.stringify({ email, password }),
+      method: 'POST', headers: json, body: JSON.stringify({ email, password }), signal: AbortSignal.timeout(30_000),
     });
     expect(login.status, await login.clone().text()).toBe(200);
     const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
@@ -161,11 +161,11 @@ describe.skipIf(!engineAvailable)('app images', () => {
 
     const title = `ship the images ${run}`;
     const created = await fetch(`${frontendUrl}/api/tasks`, {
-      method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ title }),
+      method: 'POST', headers: { ...json, cookie }, body: JSON.stringify({ title }), signal: AbortSignal.timeout(30_000),
     });
     expect(created.status, await created.clone().text()).toBe(201);
 
-    const list = await fetch(`${frontendUrl}/api/tasks`, { headers: { cookie } });
+    const list = await fetch(`${frontendUrl}/api/tasks`, { headers: { cookie }, signal: AbortSignal.timeout(30_000) });
     expect(list.status).toBe(200);
     expect(JSON.stringify(await list.json())).toContain(title);
   });

@@ -84,6 +84,7 @@ export function slowRequest(
     const socket = connect(port, '127.0.0.1');
     let raw = '';
     socket.setEncoding('utf8');
+    socket.setTimeout(30_000, () => socket.destroy(new Error('no answer within 30 s')));
     socket.on('data', (chunk) => (raw += chunk));
     socket.on('error', reject);
     socket.on('close', () => {
