@@ -1,0 +1,90 @@
+// The `docker-build` target of every project with a Dockerfile (nx.json targetDefaults):
+//   node tools/docker-build/docker-build.mjs <projectName> <projectRoot> [extra docker build args]
+// Builds <projectRoot>/Dockerfile with the workspace root as context, tags the image
+// todo-app/<project>:<content tag> and :local, and records the tag in dist/images/<project>.json.
+// The content tag is computed when the task runs: Nx's hash of the target's inputs (the production
+// files of the app and its libraries, the Dockerfile, .dockerignore, this script, NODE_IMAGE) plus the
+// id of the base image, so an unchanged app keeps its tag and a test-only edit does not change it.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+const [project, projectRoot, ...extraArgs] = process.argv.slice(2);
+
+function fail(message, next) {
+  console.error(`docker-build ${project ?? ''}: ${message}`);
+  if (next) console.error(`  next: ${next}`);
+  process.exit(1);
+}
+
+function docker(args, options = {}) {
+  return spawnSync(DOCKER, args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, ...options });
+}
+
+function defaultNodeImage(dockerfile) {
+  const match = readFileSync(dockerfile, 'utf8').match(/^ARG NODE_IMAGE=(\S+)/m);
+  if (!match) fail(`${dockerfile} has no "ARG NODE_IMAGE=<default>" line`);
+  return match[1];
+}
+
+function baseImageId(image) {
+  let inspect = docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+  if (inspect.status !== 0) {
+    console.log(`docker-build ${project}: pulling base image ${image}`);
+    const pull = docker(['pull', image], { stdio: 'inherit' });
+    if (pull.status !== 0) {
+      fail(
+        `base image ${image} is not present and could not be pulled`,
+        'without a registry, build the offline base (bash tools/base-image/build.sh) and run again with ' +
+          'NODE_IMAGE=<the ref it prints>',
+      );
+    }
+    inspect = docker(['image', 'inspect', '--format', '{{.Id}}', image]);
+  }
+  return inspect.stdout.trim();
+}
+
+if (!project || !projectRoot) fail('usage: docker-build.mjs <projectName> <projectRoot> [docker build args]');
+const taskHash = process.env.NX_TASK_HASH;
+if (!taskHash) fail('NX_TASK_HASH is not set', `run it through Nx: npx nx docker-build ${project}`);
+if (docker(['info', '--format', '{{.ServerVersion}}']).status !== 0) {
+  fail(`no Docker engine answers (${DOCKER})`, 'start one: bash tools/ci/setup/20-docker.sh');
+}
+
+const dockerfile = join(projectRoot, 'Dockerfile');
+const nodeImage = process.env.NODE_IMAGE || defaultNodeImage(dockerfile);
+const baseId = baseImageId(nodeImage);
+const tag = createHash('sha256').update(`${taskHash}\n${baseId}\n`).digest('hex').slice(0, 12);
+const repository = `todo-app/${project}`;
+const ref = `${repository}:${tag}`;
+
+console.log(`docker-build ${project}: ${dockerfile}, context = workspace root, base ${nodeImage}`);
+console.log(`docker-build ${project}: tag ${tag} (Nx task hash ${taskHash.slice(0, 12)}… + base image ${baseId.slice(7, 19)})`);
+const started = Date.now();
+const build = docker(
+  [
+    'build',
+    '--file', dockerfile,
+    '--build-arg', `NODE_IMAGE=${nodeImage}`,
+    '--label', `org.opencontainers.image.title=${project}`,
+    '--label', `org.opencontainers.image.version=${tag}`,
+    '--tag', ref,
+    '--tag', `${repository}:local`,
+    ...extraArgs,
+    '.',
+  ],
+  { stdio: 'inherit' },
+);
+if (build.status !== 0) fail(`docker build failed (output above)`, `fix the error, then: npx nx docker-build ${project}`);
+
+const bytes = Number(docker(['image', 'inspect', '--format', '{{.Size}}', ref]).stdout.trim());
+mkdirSync(join('dist', 'images'), { recursive: true });
+const record = { project, repository, tag, ref };
+writeFileSync(join('dist', 'images', `${project}.json`), `${JSON.stringify(record, null, 2)}\n`);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(
+  `docker-build ${project}: built ${ref} (also :local), ${(bytes / 1e6).toFixed(1)} MB, ${seconds} s; ` +
+    `recorded in dist/images/${project}.json`,
+);
