@@ -1,7 +1,7 @@
 // Command-line parsing for `node src/cli.mjs <command> [options]` (what the Nx targets run).
 import { parseArgs } from 'node:util';
 
-export const COMMANDS = ['up', 'down', 'status', 'load-image', 'build'];
+export const COMMANDS = ['up', 'down', 'status', 'load-image', 'smoke', 'build'];
 
 export class UsageError extends Error {}
 
@@ -10,6 +10,7 @@ export const USAGE = `usage: sandbox-cluster <command> [options]
   down                    stop every component and delete the cluster state (keeps the binary cache)
   status                  show each component and the node
   load-image --image=REF  copy a local Docker image into the cluster's containerd (repeatable)
+  smoke                   prove the running cluster: a pod, a NodePort from the host, Service DNS
   build                   only build (or find cached) binaries
 options:
   --timeout=SECONDS       how long up waits for each component (default 180)

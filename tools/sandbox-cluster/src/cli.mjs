@@ -7,6 +7,7 @@ import { teardown } from './down.mjs';
 import { clusterImages, importImage, normalizeImageRef } from './images.mjs';
 import { clusterAddresses, clusterPaths, K8S_VERSION } from './layout.mjs';
 import { socketAccepts } from './probes.mjs';
+import { smoke } from './smoke.mjs';
 import { status } from './status.mjs';
 import { buildBinaries, ComponentError, say, tail, up } from './up.mjs';
 
@@ -36,6 +37,14 @@ async function main() {
       await teardown({ paths, cluster, keepLogs: false });
       say('cluster is down; the binary cache stays in ' + paths.cache);
       return 0;
+    }
+    case 'smoke': {
+      const bin = cachedBin(paths.cache);
+      if (!bin || !(await socketAccepts(paths.containerdSocket))) throw new ComponentError('smoke', "the cluster is not up; run 'npx nx run sandbox-cluster:up' first");
+      const results = await smoke({ paths, cluster, bin });
+      const failed = results.filter((result) => !result.ok).length;
+      console.log(`${results.length - failed} passed, ${failed} failed`);
+      return failed ? 1 : 0;
     }
     case 'status':
       return (await status({ paths, cluster, bin: cachedBin(paths.cache) })) ? 0 : 1;

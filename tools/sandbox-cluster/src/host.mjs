@@ -46,6 +46,26 @@ function sysctl(path, value) {
   writeFileSync(join('/proc/sys', path), value);
 }
 
+/**
+ * Host settings the kubelet and kube-proxy change at start (the kubelet sets kernel.panic_on_oops=1,
+ * which would turn any kernel oops on this shared machine into a reboot); restored by restoreSysctls.
+ */
+export const GUARDED_SYSCTLS = ['kernel/panic_on_oops', 'kernel/panic', 'vm/overcommit_memory', 'net/ipv4/conf/all/route_localnet'];
+
+/** @param {string} file */
+export function snapshotSysctls(file) {
+  if (existsSync(file)) return;
+  const values = Object.fromEntries(GUARDED_SYSCTLS.map((key) => [key, readFileSync(join('/proc/sys', key), 'utf8').trim()]));
+  writeFileSync(file, JSON.stringify(values));
+}
+
+/** @param {string} file @param {string[]} keys */
+export function restoreSysctls(file, keys = GUARDED_SYSCTLS) {
+  if (!existsSync(file)) return;
+  const values = JSON.parse(readFileSync(file, 'utf8'));
+  for (const key of keys) if (values[key] !== undefined) try { sysctl(key, values[key]); } catch { /* read-only here */ }
+}
+
 /** @param {import('./layout.mjs').Cluster} cluster */
 export function setUpHostNetwork(cluster) {
   if (!existsSync(`/sys/class/net/${cluster.nodeBridge}`)) run('ip', ['link', 'add', cluster.nodeBridge, 'type', 'bridge']);
@@ -126,6 +146,7 @@ function removeClusterRules() {
  * @param {{ keepLogs: boolean }} options
  */
 export function removeHostState(paths, cluster, { keepLogs }) {
+  restoreSysctls(join(paths.state, 'sysctls.json'));
   for (const point of mountsUnder([paths.state, paths.run, paths.shm])) tryRun('umount', ['-l', point]);
   for (const dir of [paths.run, paths.shm]) rmSync(dir, { recursive: true, force: true });
   if (existsSync(paths.state)) {
@@ -136,4 +157,6 @@ export function removeHostState(paths, cluster, { keepLogs }) {
   }
   for (const link of [cluster.cniBridge, cluster.nodeBridge]) if (existsSync(`/sys/class/net/${link}`)) tryRun('ip', ['link', 'del', link]);
   removeClusterRules();
+  // The kubelet writes container logs to these fixed paths whatever its root dir.
+  for (const dir of ['/var/log/pods', '/var/log/containers']) rmSync(dir, { recursive: true, force: true });
 }

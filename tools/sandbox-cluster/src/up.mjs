@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { components } from './components.mjs';
 import { apiserverKubeletRbac, cniConflist, containerdConfig, corednsManifest, kubeletConfig, kubeProxyConfig, schedulerConfig } from './configs.mjs';
-import { setUpHostNetwork } from './host.mjs';
+import { restoreSysctls, setUpHostNetwork, snapshotSysctls } from './host.mjs';
 import { buildSystemImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
 import { generatePki, writeKubeconfigs } from './pki.mjs';
@@ -132,8 +132,9 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   say(`binaries: ${bin} (${elapsed()})`);
   say('step 2/7: clean state, host network, certificates, configs');
   await teardown({ paths, cluster, keepLogs: false, quiet: true });
-  setUpHostNetwork(cluster);
   writeConfigs(paths, cluster);
+  snapshotSysctls(join(paths.state, 'sysctls.json'));
+  setUpHostNetwork(cluster);
   generatePki(paths.pki, cluster);
   writeKubeconfigs(paths.pki, `https://127.0.0.1:${cluster.apiPort}`);
   copyFileSync(join(paths.pki, 'admin.kubeconfig'), paths.kubeconfig);
@@ -166,6 +167,7 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     );
     if (nodeReason) throw new ComponentError('kubelet', nodeReason, join(paths.logs, 'kubelet.log'));
     say(`node ${cluster.nodeName} Ready (${elapsed()})`);
+    restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
     say('step 6/7: kube-proxy');
     await startAndWait(context, byName['kube-proxy']);
     say(`step 7/7: CoreDNS (${elapsed()})`);
