@@ -7,8 +7,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export GOTOOLCHAIN=local GOFLAGS="-modcacherw -buildvcs=false" CGO_ENABLED=0
 export GOMAXPROCS=${GOMAXPROCS:-2}
 JOBS=${BUILD_JOBS:-2}
-K8S_VERSION=$(awk '$1=="require" && $2=="k8s.io/kubernetes" {print $3}' "$ROOT/go/go.mod")
-COREDNS_VERSION=$(awk '$1=="github.com/coredns/coredns" {print $2}' "$ROOT/go-coredns/go.mod")
+# `go mod tidy` may move a require into a block, so match "k8s.io/kubernetes vX" anywhere.
+K8S_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "k8s.io/kubernetes") { print $(i + 1); exit } }' "$ROOT/go/go.mod")
+COREDNS_VERSION=$(awk '{ for (i = 1; i < NF; i++) if ($i == "github.com/coredns/coredns") { print $(i + 1); exit } }' "$ROOT/go-coredns/go.mod")
+[[ $K8S_VERSION == v1.* && $COREDNS_VERSION == v1.* ]] || { echo "cannot read versions from go.mod files" >&2; exit 1; }
 KEY=$(cat "$ROOT"/go/go.mod "$ROOT"/go/go.sum "$ROOT"/go-coredns/go.mod "$ROOT"/go-coredns/go.sum \
   "$ROOT"/go-coredns/main.go "$0" | sha256sum | cut -c1-10)-$(go env GOVERSION)
 CACHE=${SANDBOX_CLUSTER_CACHE:-$HOME/.cache/todo-app/sandbox-cluster}
@@ -29,12 +31,12 @@ progress() { # label total
   say "$label: compiled $n packages in $((SECONDS - start))s"
 }
 
-build_group() { # label dir ldflags out packages...
+build_group() { # label dir ldflags out(dir/ or file) packages...
   local label=$1 dir=$2 ldflags=$3 out=$4; shift 4
   local total
   total=$(cd "$dir" && go list -deps "$@" 2>/dev/null | wc -l)
   say "$label: building $* (about $total packages; cached packages are skipped)"
-  (cd "$dir" && nice -n 19 go build -p "$JOBS" -v -trimpath -ldflags "$ldflags" -o "$out/" "$@" 2>&1) \
+  (cd "$dir" && nice -n 19 go build -p "$JOBS" -v -trimpath -ldflags "$ldflags" -o "$out" "$@" 2>&1) \
     | progress "$label" "$total"
   return "${PIPESTATUS[0]}"
 }
@@ -56,19 +58,17 @@ MINOR=$(echo "$K8S_VERSION" | cut -d. -f2)
 P=k8s.io/component-base/version; C=k8s.io/client-go/pkg/version
 LDF="-s -w -X $P.gitVersion=$K8S_VERSION -X $P.gitMajor=1 -X $P.gitMinor=$MINOR -X $P.gitTreeState=clean"
 LDF+=" -X $P.buildDate=2026-01-01T00:00:00Z -X $C.gitVersion=$K8S_VERSION -X $C.gitMajor=1 -X $C.gitMinor=$MINOR"
-build_group kubernetes "$ROOT/go" "$LDF" "$TMP/bin" \
+build_group kubernetes "$ROOT/go" "$LDF" "$TMP/bin/" \
   k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager \
   k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubelet \
   k8s.io/kubernetes/cmd/kube-proxy k8s.io/kubernetes/cmd/kubectl \
   || { say "FAILED: compiling Kubernetes (output above)"; exit 1; }
 say "kubernetes done at $((SECONDS - t0))s"
-build_group etcd "$ROOT/go" "-s -w" "$TMP/bin" go.etcd.io/etcd/server/v3 \
+build_group etcd "$ROOT/go" "-s -w" "$TMP/bin/etcd" go.etcd.io/etcd/server/v3 \
   || { say "FAILED: compiling etcd"; exit 1; }
-[[ -x "$TMP/bin/v3" ]] && mv "$TMP/bin/v3" "$TMP/bin/etcd"
 say "etcd done at $((SECONDS - t0))s"
 (cd "$ROOT/go-coredns" && go mod download) || { say "FAILED: go mod download in $ROOT/go-coredns"; exit 1; }
-build_group coredns "$ROOT/go-coredns" "-s -w" "$TMP/bin" . || { say "FAILED: compiling CoreDNS"; exit 1; }
-[[ -x "$TMP/bin/sandboxcoredns" ]] && mv "$TMP/bin/sandboxcoredns" "$TMP/bin/coredns"
+build_group coredns "$ROOT/go-coredns" "-s -w" "$TMP/bin/coredns" . || { say "FAILED: compiling CoreDNS"; exit 1; }
 say "coredns done at $((SECONDS - t0))s"
 
 # The pause container: upstream's static C program from the k8s module zip, as its Makefile builds it.

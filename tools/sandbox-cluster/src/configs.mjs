@@ -110,7 +110,6 @@ export function kubeProxyConfig(paths, cluster) {
 kind: KubeProxyConfiguration
 clientConnection: {kubeconfig: ${paths.pki}/kube-proxy.kubeconfig}
 hostnameOverride: ${cluster.nodeName}
-bindAddress: 127.0.0.1
 healthzBindAddress: 127.0.0.1:10256
 metricsBindAddress: 127.0.0.1:10249
 mode: iptables
