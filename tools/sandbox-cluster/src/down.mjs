@@ -14,8 +14,8 @@ export async function teardown({ paths, cluster, keepLogs, quiet = false }) {
   for (const name of STOP_ORDER) {
     const pid = recordedPid(paths.pids, name);
     if (name === 'containerd') {
-      await killContainers(paths);
-      log('killed pod containers and shims');
+      const { processes, shims } = await killContainers(paths);
+      if (processes + shims > 0) log(`killed ${processes} pod processes and ${shims} containerd shims`);
     }
     if (pid !== undefined && isAlive(pid)) {
       await stopDaemon(paths.pids, name);

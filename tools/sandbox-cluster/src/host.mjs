@@ -111,14 +111,18 @@ function removePodCgroups() {
 
 /** Kills pod containers and the shims of our containerd (never dockerd's). @param {import('./layout.mjs').Paths} paths */
 export async function killContainers(paths) {
+  let killed = 0;
   for (let round = 0; round < 3; round++) {
     const victims = podProcesses();
+    killed += victims.length;
     for (const pid of victims) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
     if (victims.length === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  for (const pid of pidsMatching(['containerd-shim', paths.containerdSocket])) await stopPid(pid, 2000);
+  const shims = pidsMatching(['containerd-shim', paths.containerdSocket]);
+  for (const pid of shims) await stopPid(pid, 2000);
   removePodCgroups();
+  return { processes: killed, shims: shims.length };
 }
 
 /** Mount points under any of the prefixes, deepest first. @param {string[]} prefixes */
