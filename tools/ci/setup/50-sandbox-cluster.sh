@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sandbox Kubernetes cluster (tools/sandbox-cluster, docs/sandbox-cluster.md).
+# Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack) if missing.
+# Only with SANDBOX_CLUSTER_UP=1: brings the cluster up (a cold build compiles Kubernetes from source,
+# see the measured times in the doc) and writes KUBECONFIG to dist/test-results/env for the suites.
+set -euo pipefail
+cd "$(git rev-parse --show-toplevel)"
+
+need=()
+for pair in /usr/bin/containerd:containerd /usr/sbin/runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
+            /usr/sbin/conntrack:conntrack /usr/sbin/iptables:iptables /usr/bin/openssl:openssl \
+            /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev; do
+  [ -e "${pair%%:*}" ] || need+=("${pair#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "sandbox-cluster: installing ${need[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+# The Debian containerd package may start a system containerd; ours is a separate instance, so that is harmless.
+command -v go >/dev/null || { echo "sandbox-cluster: Go is required to build the cluster binaries" >&2; exit 1; }
+
+if [ "${SANDBOX_CLUSTER_UP:-0}" != "1" ]; then
+  echo "sandbox-cluster: packages present; not starting the cluster (set SANDBOX_CLUSTER_UP=1 to start it here)"
+  exit 0
+fi
+echo "sandbox-cluster: starting (cached binaries: ~1-2 min; a cold build compiles Kubernetes, see docs/sandbox-cluster.md)"
+out=$(node tools/sandbox-cluster/src/cli.mjs up) || { echo "sandbox-cluster: up failed (see the messages above)" >&2; exit 1; }
+echo "$out"
+mkdir -p dist/test-results
+echo "$out" | sed -n 's/^export KUBECONFIG=\(.*\)$/KUBECONFIG=\1/p' >> dist/test-results/env

@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// Entry point of the Nx targets: `node tools/sandbox-cluster/src/cli.mjs <command> [options]`.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommandLine, UsageError, USAGE } from './args.mjs';
+import { teardown } from './down.mjs';
+import { clusterImages, importImage, normalizeImageRef } from './images.mjs';
+import { clusterAddresses, clusterPaths, K8S_VERSION } from './layout.mjs';
+import { socketAccepts } from './probes.mjs';
+import { smoke } from './smoke.mjs';
+import { status } from './status.mjs';
+import { buildBinaries, ComponentError, say, tail, up } from './up.mjs';
+
+/** The newest cached bin directory for our Kubernetes version, if any. @param {string} cache */
+function cachedBin(cache) {
+  const root = join(cache, K8S_VERSION);
+  if (!existsSync(root)) return undefined;
+  const builds = readdirSync(root).filter((entry) => !entry.includes('.tmp') && existsSync(join(root, entry, 'bin', 'kubectl')));
+  return builds.length ? join(root, builds.sort().at(-1) ?? '', 'bin') : undefined;
+}
+
+async function main() {
+  const options = parseCommandLine(process.argv.slice(2));
+  const paths = clusterPaths();
+  const cluster = clusterAddresses();
+  switch (options.command) {
+    case 'build': {
+      console.log(await buildBinaries());
+      return 0;
+    }
+    case 'up': {
+      const kubeconfig = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
+      console.log(`export KUBECONFIG=${kubeconfig}`);
+      return 0;
+    }
+    case 'down': {
+      await teardown({ paths, cluster, keepLogs: false });
+      say('cluster is down; the binary cache stays in ' + paths.cache);
+      return 0;
+    }
+    case 'smoke': {
+      const bin = cachedBin(paths.cache);
+      if (!bin || !(await socketAccepts(paths.containerdSocket))) throw new ComponentError('smoke', "the cluster is not up; run 'npx nx run sandbox-cluster:up' first");
+      const results = await smoke({ paths, cluster, bin });
+      const failed = results.filter((result) => !result.ok).length;
+      console.log(`${results.length - failed} passed, ${failed} failed`);
+      return failed ? 1 : 0;
+    }
+    case 'status':
+      return (await status({ paths, cluster, bin: cachedBin(paths.cache) })) ? 0 : 1;
+    case 'load-image': {
+      if (!(await socketAccepts(paths.containerdSocket))) {
+        throw new ComponentError('containerd', `the cluster's containerd is not running at ${paths.containerdSocket}; run 'npx nx run sandbox-cluster:up' first`);
+      }
+      for (const ref of options.images) {
+        const started = Date.now();
+        await importImage(ref, paths.containerdSocket);
+        const name = normalizeImageRef(ref);
+        if (!clusterImages(paths.containerdSocket).includes(name)) throw new ComponentError('containerd', `${ref} was imported but containerd does not list ${name}`);
+        say(`loaded ${ref} as ${name} (${((Date.now() - started) / 1000).toFixed(1)}s); use imagePullPolicy: Never or IfNotPresent`);
+      }
+      return 0;
+    }
+  }
+  return 2;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof UsageError) {
+      if (error.message) console.error(`sandbox-cluster: ${error.message}`);
+      console.error(USAGE);
+      process.exit(2);
+    }
+    if (error instanceof ComponentError) {
+      console.error(`\n[sandbox-cluster] FAILED: ${error.component}: ${error.message}`);
+      if (error.logPath) console.error(`[sandbox-cluster] log: ${error.logPath}\n--- last lines ---\n${tail(error.logPath)}\n---`);
+      console.error(`[sandbox-cluster] next: read the log above, fix the cause, then 'npx nx run sandbox-cluster:down' and 'npx nx run sandbox-cluster:up' again`);
+      process.exit(1);
+    }
+    console.error(`[sandbox-cluster] FAILED: ${error?.stack ?? error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,104 @@
+// The cluster's processes in start order: how each one is started and how we know it is ready.
+import { join } from 'node:path';
+
+/**
+ * @typedef {{ kind: 'http', url: string, insecure?: boolean, clientCert?: boolean } | { kind: 'socket', path: string }} Probe
+ * @typedef {{ name: string, command: string, args: string[], probe: Probe, hint: string }} Component
+ */
+
+/**
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ * @param {string} bin directory of the built binaries
+ * @returns {Component[]}
+ */
+export function components(paths, cluster, bin) {
+  const pki = (/** @type {string} */ file) => join(paths.pki, file);
+  const cfg = (/** @type {string} */ file) => join(paths.config, file);
+  const api = `https://127.0.0.1:${cluster.apiPort}`;
+  return [
+    {
+      name: 'etcd',
+      command: join(bin, 'etcd'),
+      args: [
+        '--name=sandbox', `--data-dir=${paths.etcdData}`,
+        '--listen-client-urls=http://127.0.0.1:2379', '--advertise-client-urls=http://127.0.0.1:2379',
+        '--listen-peer-urls=http://127.0.0.1:2380', '--initial-advertise-peer-urls=http://127.0.0.1:2380',
+        '--initial-cluster=sandbox=http://127.0.0.1:2380', '--initial-cluster-state=new',
+        '--listen-metrics-urls=http://127.0.0.1:2381', '--unsafe-no-fsync', '--log-level=warn',
+      ],
+      probe: { kind: 'http', url: 'http://127.0.0.1:2381/health' },
+      hint: 'is another etcd using 127.0.0.1:2379-2381?',
+    },
+    {
+      name: 'kube-apiserver',
+      command: join(bin, 'kube-apiserver'),
+      args: [
+        `--advertise-address=${cluster.nodeIp}`, '--bind-address=0.0.0.0', `--secure-port=${cluster.apiPort}`,
+        '--etcd-servers=http://127.0.0.1:2379',
+        `--service-cluster-ip-range=${cluster.serviceCidr}`, '--service-node-port-range=30000-32767',
+        `--client-ca-file=${pki('ca.crt')}`, `--tls-cert-file=${pki('apiserver.crt')}`, `--tls-private-key-file=${pki('apiserver.key')}`,
+        `--kubelet-client-certificate=${pki('apiserver-kubelet-client.crt')}`, `--kubelet-client-key=${pki('apiserver-kubelet-client.key')}`,
+        '--kubelet-preferred-address-types=InternalIP,Hostname',
+        `--service-account-issuer=https://kubernetes.default.svc.${cluster.clusterDomain}`,
+        `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
+        '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--allow-privileged=true',
+        '--v=1',
+      ],
+      probe: { kind: 'http', url: `${api}/readyz`, clientCert: true },
+      hint: `is port ${cluster.apiPort} free, and is etcd healthy?`,
+    },
+    {
+      name: 'kube-controller-manager',
+      command: join(bin, 'kube-controller-manager'),
+      args: [
+        `--kubeconfig=${pki('kube-controller-manager.kubeconfig')}`,
+        `--authentication-kubeconfig=${pki('kube-controller-manager.kubeconfig')}`,
+        `--authorization-kubeconfig=${pki('kube-controller-manager.kubeconfig')}`,
+        '--bind-address=127.0.0.1', '--leader-elect=false',
+        `--cluster-signing-cert-file=${pki('ca.crt')}`, `--cluster-signing-key-file=${pki('ca.key')}`, `--root-ca-file=${pki('ca.crt')}`,
+        `--service-account-private-key-file=${pki('sa.key')}`, '--use-service-account-credentials=true',
+        '--allocate-node-cidrs=false', `--cluster-cidr=${cluster.podCidr}`,
+        `--service-cluster-ip-range=${cluster.serviceCidr}`, '--v=1',
+      ],
+      probe: { kind: 'http', url: 'https://127.0.0.1:10257/healthz', insecure: true },
+      hint: 'is port 10257 free?',
+    },
+    {
+      name: 'kube-scheduler',
+      command: join(bin, 'kube-scheduler'),
+      args: [
+        `--config=${cfg('kube-scheduler.yaml')}`, '--bind-address=127.0.0.1',
+        `--authentication-kubeconfig=${pki('kube-scheduler.kubeconfig')}`, `--authorization-kubeconfig=${pki('kube-scheduler.kubeconfig')}`,
+        '--v=1',
+      ],
+      probe: { kind: 'http', url: 'https://127.0.0.1:10259/healthz', insecure: true },
+      hint: 'is port 10259 free?',
+    },
+    {
+      name: 'containerd',
+      command: '/usr/bin/containerd',
+      args: [`--config=${cfg('containerd.toml')}`],
+      probe: { kind: 'socket', path: paths.containerdSocket },
+      hint: 'is Debian containerd installed (apt-get install containerd runc)?',
+    },
+    {
+      name: 'kubelet',
+      command: join(bin, 'kubelet'),
+      args: [
+        `--config=${cfg('kubelet.yaml')}`, `--kubeconfig=${pki('kubelet.kubeconfig')}`,
+        `--hostname-override=${cluster.nodeName}`, `--node-ip=${cluster.nodeIp}`, `--root-dir=${paths.kubeletRoot}`,
+        '--v=1',
+      ],
+      probe: { kind: 'http', url: 'http://127.0.0.1:10248/healthz' },
+      hint: 'look for cgroup or container runtime errors in the log',
+    },
+    {
+      name: 'kube-proxy',
+      command: join(bin, 'kube-proxy'),
+      args: [`--config=${cfg('kube-proxy.yaml')}`, '--v=1'],
+      probe: { kind: 'http', url: 'http://127.0.0.1:10256/healthz' },
+      hint: 'look for iptables errors in the log (is the conntrack package installed?)',
+    },
+  ];
+}

@@ -1,0 +1,262 @@
+// Configuration files of the components, rendered from the cluster addresses and paths.
+import { COREDNS_IMAGE, PAUSE_IMAGE } from './layout.mjs';
+
+/**
+ * A containerd of our own, beside dockerd's (which runs with CRI disabled).
+ * @param {import('./layout.mjs').Paths} paths
+ */
+export function containerdConfig(paths) {
+  return `version = 2
+root = "${paths.containerdRoot}"
+state = "${paths.containerdState}"
+[grpc]
+  address = "${paths.containerdSocket}"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "${paths.containerdRoot}/opt"
+[plugins."io.containerd.grpc.v1.cri"]
+  sandbox_image = "${PAUSE_IMAGE}"
+  systemd_cgroup = false
+  netns_mounts_under_state_dir = true
+  [plugins."io.containerd.grpc.v1.cri".containerd]
+    snapshotter = "overlayfs"
+    default_runtime_name = "runc"
+    [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      runtime_type = "io.containerd.runc.v2"
+      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        SystemdCgroup = false
+        BinaryName = "/usr/sbin/runc"
+        Root = "${paths.runcRoot}"
+  [plugins."io.containerd.grpc.v1.cri".cni]
+    bin_dir = "${paths.cniBinDir}"
+    conf_dir = "${paths.cniConfDir}"
+    max_conf_num = 1
+`;
+}
+
+/**
+ * Bridge networking for the node's pod CIDR; the firewall plugin lets pod traffic past Docker's
+ * FORWARD DROP policy.
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function cniConflist(paths, cluster) {
+  return JSON.stringify(
+    {
+      cniVersion: '1.0.0',
+      name: 'sandbox-cluster',
+      plugins: [
+        {
+          type: 'bridge',
+          bridge: cluster.cniBridge,
+          isGateway: true,
+          ipMasq: true,
+          hairpinMode: true,
+          ipam: {
+            type: 'host-local',
+            dataDir: paths.cniIpamDir,
+            ranges: [[{ subnet: cluster.nodePodCidr, gateway: cluster.podGateway }]],
+            routes: [{ dst: '0.0.0.0/0' }],
+          },
+        },
+        { type: 'portmap', capabilities: { portMappings: true } },
+        { type: 'firewall' },
+      ],
+    },
+    null,
+    2,
+  );
+}
+
+/**
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function kubeletConfig(paths, cluster) {
+  return `apiVersion: kubelet.config.k8s.io/v1beta1
+kind: KubeletConfiguration
+address: ${cluster.nodeIp}
+healthzBindAddress: 127.0.0.1
+healthzPort: 10248
+readOnlyPort: 0
+authentication:
+  anonymous: {enabled: false}
+  webhook: {enabled: true}
+  x509: {clientCAFile: ${paths.pki}/ca.crt}
+authorization: {mode: Webhook}
+cgroupDriver: cgroupfs
+failCgroupV1: false
+containerRuntimeEndpoint: unix://${paths.containerdSocket}
+clusterDomain: ${cluster.clusterDomain}
+clusterDNS: [${cluster.dnsServiceIp}]
+resolvConf: /etc/resolv.conf
+failSwapOn: false
+rotateCertificates: false
+serverTLSBootstrap: false
+serializeImagePulls: false
+imageGCHighThresholdPercent: 100
+imageGCLowThresholdPercent: 99
+evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
+maxPods: 110
+podCIDR: ${cluster.nodePodCidr}
+`;
+}
+
+/**
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function kubeProxyConfig(paths, cluster) {
+  return `apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: ${paths.pki}/kube-proxy.kubeconfig}
+hostnameOverride: ${cluster.nodeName}
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+mode: iptables
+clusterCIDR: ${cluster.podCidr}
+conntrack:
+  maxPerCore: 0
+  tcpEstablishedTimeout: 0s
+  tcpCloseWaitTimeout: 0s
+`;
+}
+
+/** @param {import('./layout.mjs').Paths} paths */
+export function schedulerConfig(paths) {
+  return `apiVersion: kubescheduler.config.k8s.io/v1
+kind: KubeSchedulerConfiguration
+clientConnection: {kubeconfig: ${paths.pki}/kube-scheduler.kubeconfig}
+leaderElection: {leaderElect: false}
+`;
+}
+
+/**
+ * No `forward`: names outside the cluster get no answer, so no pod query leaves the machine.
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function corefile(cluster) {
+  return `.:53 {
+    errors
+    health {
+        lameduck 5s
+    }
+    ready
+    kubernetes ${cluster.clusterDomain} in-addr.arpa ip6.arpa {
+        pods insecure
+        fallthrough in-addr.arpa ip6.arpa
+        ttl 30
+    }
+    cache 30
+    reload
+    loadbalance
+}
+`;
+}
+
+/** The grant local-up-cluster gives the API server's kubelet-client identity (logs, exec, port-forward). */
+export function apiserverKubeletRbac() {
+  return `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: sandbox-apiserver-kubelet-admin
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kubelet-api-admin}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: kube-apiserver-kubelet-client}
+`;
+}
+
+/**
+ * CoreDNS as in kubernetes' cluster/addons/dns/coredns, with the locally built image.
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function corednsManifest(cluster) {
+  const indent = (/** @type {string} */ text, /** @type {number} */ n) =>
+    text.trimEnd().split('\n').map((line) => ' '.repeat(n) + line).join('\n');
+  return `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: coredns, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: system:coredns}
+rules:
+- apiGroups: [""]
+  resources: [endpoints, services, pods, namespaces]
+  verbs: [list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: system:coredns}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:coredns}
+subjects:
+- {kind: ServiceAccount, name: coredns, namespace: kube-system}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: coredns, namespace: kube-system}
+data:
+  Corefile: |
+${indent(corefile(cluster), 4)}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: coredns
+  namespace: kube-system
+  labels: {k8s-app: kube-dns}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {k8s-app: kube-dns}
+  template:
+    metadata:
+      labels: {k8s-app: kube-dns}
+    spec:
+      serviceAccountName: coredns
+      priorityClassName: system-cluster-critical
+      dnsPolicy: Default
+      containers:
+      - name: coredns
+        image: ${COREDNS_IMAGE}
+        imagePullPolicy: Never
+        args: [-conf, /etc/coredns/Corefile]
+        resources:
+          requests: {cpu: 50m, memory: 70Mi}
+          limits: {memory: 170Mi}
+        ports:
+        - {containerPort: 53, name: dns, protocol: UDP}
+        - {containerPort: 53, name: dns-tcp, protocol: TCP}
+        securityContext:
+          allowPrivilegeEscalation: false
+          readOnlyRootFilesystem: true
+          capabilities: {add: [NET_BIND_SERVICE], drop: [ALL]}
+        livenessProbe:
+          httpGet: {path: /health, port: 8080}
+          initialDelaySeconds: 10
+          periodSeconds: 10
+        readinessProbe:
+          httpGet: {path: /ready, port: 8181}
+          periodSeconds: 2
+        volumeMounts:
+        - {name: config, mountPath: /etc/coredns, readOnly: true}
+      volumes:
+      - name: config
+        configMap: {name: coredns}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns
+  namespace: kube-system
+  labels: {k8s-app: kube-dns, kubernetes.io/name: CoreDNS}
+spec:
+  selector: {k8s-app: kube-dns}
+  clusterIP: ${cluster.dnsServiceIp}
+  ports:
+  - {name: dns, port: 53, protocol: UDP}
+  - {name: dns-tcp, port: 53, protocol: TCP}
+`;
+}

@@ -1,0 +1,77 @@
+import { cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig } from './configs.mjs';
+import { firewallRules } from './host.mjs';
+import { normalizeImageRef, scratchDockerfile } from './images.mjs';
+import { clusterAddresses, clusterPaths, PAUSE_IMAGE } from './layout.mjs';
+
+const cluster = clusterAddresses();
+const paths = clusterPaths({ SANDBOX_CLUSTER_STATE: '/tmp/s', SANDBOX_CLUSTER_RUN: '/tmp/r', SANDBOX_CLUSTER_SHM: '/tmp/m', SANDBOX_CLUSTER_CACHE: '/tmp/c' });
+
+describe('component configuration', () => {
+  it('keeps our containerd apart from dockerd: own root, state, socket, CNI dirs and the local pause image', () => {
+    const toml = containerdConfig(paths);
+    expect(toml).toContain('root = "/tmp/s/containerd"');
+    expect(toml).toContain('address = "/tmp/r/containerd/containerd.sock"');
+    expect(toml).toContain('conf_dir = "/tmp/s/cni/net.d"');
+    expect(toml).toContain(`sandbox_image = "${PAUSE_IMAGE}"`);
+    expect(toml).toContain('SystemdCgroup = false');
+  });
+
+  it('gives pods addresses from the node pod CIDR on their own bridge', () => {
+    const conf = JSON.parse(cniConflist(paths, cluster));
+    const [bridge] = conf.plugins;
+    expect(bridge.bridge).toBe(cluster.cniBridge);
+    expect(bridge.ipam.ranges[0][0].subnet).toBe(cluster.nodePodCidr);
+    expect(conf.plugins.map((/** @type {{type: string}} */ p) => p.type)).toEqual(['bridge', 'portmap', 'firewall']);
+  });
+
+  it('points the kubelet at cgroupfs, our containerd socket and the cluster DNS address', () => {
+    const yaml = kubeletConfig(paths, cluster);
+    expect(yaml).toContain('cgroupDriver: cgroupfs');
+    expect(yaml).toContain('containerRuntimeEndpoint: unix:///tmp/r/containerd/containerd.sock');
+    expect(yaml).toContain(`clusterDNS: [${cluster.dnsServiceIp}]`);
+    expect(yaml).toContain('imageGCHighThresholdPercent: 100');
+  });
+
+  it('runs kube-proxy in iptables mode for the pod CIDR', () => {
+    const yaml = kubeProxyConfig(paths, cluster);
+    expect(yaml).toContain('mode: iptables');
+    expect(yaml).toContain(`clusterCIDR: ${cluster.podCidr}`);
+  });
+
+  it('answers cluster names only: the Corefile has no forward to an upstream resolver', () => {
+    expect(corefile(cluster)).toContain('kubernetes cluster.local');
+    expect(corefile(cluster)).not.toMatch(/forward|proxy/);
+  });
+
+  it('deploys CoreDNS from the local image without pulling, behind the cluster DNS address', () => {
+    const manifest = corednsManifest(cluster);
+    expect(manifest).toContain('imagePullPolicy: Never');
+    expect(manifest).toContain(`clusterIP: ${cluster.dnsServiceIp}`);
+    expect(manifest).toMatch(/Corefile: \|\n {4}\.:53 \{\n/);
+  });
+});
+
+describe('firewallRules', () => {
+  it('drops pod, Service and node traffic leaving through each external interface', () => {
+    const [forward, guard] = firewallRules(cluster, ['eth0', 'eth1']);
+    expect(forward.rules).toContainEqual(['-s', cluster.podCidr, '-j', 'ACCEPT']);
+    expect(guard).toMatchObject({ table: 'mangle', hook: 'POSTROUTING' });
+    for (const dev of ['eth0', 'eth1']) {
+      expect(guard.rules).toContainEqual(['-o', dev, '-s', cluster.podCidr, '-j', 'DROP']);
+      expect(guard.rules).toContainEqual(['-o', dev, '-d', cluster.serviceCidr, '-j', 'DROP']);
+    }
+  });
+});
+
+describe('images', () => {
+  it('names images the way containerd stores Docker short names', () => {
+    expect(normalizeImageRef('todo-app/backend:abc123')).toBe('docker.io/todo-app/backend:abc123');
+    expect(normalizeImageRef('busybox:1')).toBe('docker.io/library/busybox:1');
+    expect(normalizeImageRef('registry.k8s.io/pause:3.10')).toBe('registry.k8s.io/pause:3.10');
+    expect(normalizeImageRef('localhost:5000/x')).toBe('localhost:5000/x:latest');
+  });
+
+  it('wraps a static binary in a FROM scratch image', () => {
+    expect(scratchDockerfile('pause', '65535:65535')).toBe('FROM scratch\nCOPY pause /pause\nUSER 65535:65535\nENTRYPOINT ["/pause"]\n');
+  });
+});

@@ -1,0 +1,27 @@
+// `down`: stop every component (pods first, so nothing is restarted behind our back), then remove the
+// cluster's state, mounts, links and iptables rules. The binary cache stays.
+import { killContainers, removeHostState } from './host.mjs';
+import { isAlive, recordedPid, stopDaemon } from './processes.mjs';
+
+/** Stop order: the kubelet before containers, containerd after them, the store last. */
+export const STOP_ORDER = ['kube-proxy', 'kubelet', 'containerd', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+
+/**
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, keepLogs: boolean, quiet?: boolean }} options
+ */
+export async function teardown({ paths, cluster, keepLogs, quiet = false }) {
+  const log = (/** @type {string} */ message) => quiet || process.stderr.write(`[sandbox-cluster] ${message}\n`);
+  for (const name of STOP_ORDER) {
+    const pid = recordedPid(paths.pids, name);
+    if (name === 'containerd') {
+      const { processes, shims } = await killContainers(paths);
+      if (processes + shims > 0) log(`killed ${processes} pod processes and ${shims} containerd shims`);
+    }
+    if (pid !== undefined && isAlive(pid)) {
+      await stopDaemon(paths.pids, name);
+      log(`stopped ${name} (pid ${pid})`);
+    }
+  }
+  removeHostState(paths, cluster, { keepLogs });
+  log(`removed state under ${paths.state}, ${paths.run} and ${paths.shm}${keepLogs ? ` (logs kept in ${paths.logs})` : ''}`);
+}

@@ -1,0 +1,54 @@
+// Where the sandbox cluster lives on this machine and which addresses it uses. Every address is local:
+// the node IP sits on a bridge of its own, pods and Services use CIDRs that only exist on this host.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const K8S_VERSION = 'v1.34.4';
+export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
+export const COREDNS_IMAGE = 'sandbox.local/coredns:v1.12.1';
+
+/** @typedef {ReturnType<typeof clusterAddresses>} Cluster */
+export function clusterAddresses() {
+  return {
+    nodeName: 'sandbox-node',
+    nodeIp: '10.250.0.1',
+    nodeBridge: 'sbxnode0',
+    podCidr: '10.244.0.0/16',
+    nodePodCidr: '10.244.0.0/24',
+    podGateway: '10.244.0.1',
+    cniBridge: 'sbxcni0',
+    serviceCidr: '10.96.0.0/16',
+    apiServiceIp: '10.96.0.1',
+    dnsServiceIp: '10.96.0.10',
+    clusterDomain: 'cluster.local',
+    apiPort: 6443,
+  };
+}
+
+/** @typedef {ReturnType<typeof clusterPaths>} Paths */
+/** @param {NodeJS.ProcessEnv} env */
+export function clusterPaths(env = process.env) {
+  const state = resolve(env.SANDBOX_CLUSTER_STATE ?? '/var/lib/sandbox-cluster');
+  const run = resolve(env.SANDBOX_CLUSTER_RUN ?? '/run/sandbox-cluster');
+  const cache = resolve(env.SANDBOX_CLUSTER_CACHE ?? join(homedir(), '.cache/todo-app/sandbox-cluster'));
+  return {
+    state,
+    run,
+    cache,
+    pki: join(state, 'pki'),
+    config: join(state, 'config'),
+    logs: join(state, 'logs'),
+    pids: join(run, 'pids'),
+    kubeconfig: join(state, 'kubeconfig'),
+    etcdData: join(env.SANDBOX_CLUSTER_SHM ?? '/dev/shm/sandbox-cluster', 'etcd'),
+    shm: resolve(env.SANDBOX_CLUSTER_SHM ?? '/dev/shm/sandbox-cluster'),
+    containerdRoot: join(state, 'containerd'),
+    containerdState: join(run, 'containerd'),
+    containerdSocket: join(run, 'containerd', 'containerd.sock'),
+    runcRoot: join(run, 'runc'),
+    cniConfDir: join(state, 'cni', 'net.d'),
+    cniIpamDir: join(run, 'cni-ipam'),
+    kubeletRoot: join(state, 'kubelet'),
+    cniBinDir: env.SANDBOX_CLUSTER_CNI_BIN ?? '/usr/lib/cni',
+  };
+}

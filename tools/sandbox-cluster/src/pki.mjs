@@ -1,0 +1,116 @@
+// The cluster's certificate authority, one client or serving certificate per component identity, the
+// service-account key pair and the kubeconfigs, generated with openssl into the state directory.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The identities the components authenticate as; names follow kubeadm/local-up-cluster.
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function certificateRequests(cluster) {
+  return [
+    {
+      name: 'apiserver',
+      subject: '/CN=kube-apiserver',
+      altNames: [
+        'DNS:kubernetes',
+        'DNS:kubernetes.default',
+        'DNS:kubernetes.default.svc',
+        `DNS:kubernetes.default.svc.${cluster.clusterDomain}`,
+        'DNS:localhost',
+        'IP:127.0.0.1',
+        `IP:${cluster.nodeIp}`,
+        `IP:${cluster.apiServiceIp}`,
+      ],
+    },
+    { name: 'admin', subject: '/CN=sandbox-admin/O=system:masters' },
+    { name: 'kube-controller-manager', subject: '/CN=system:kube-controller-manager' },
+    { name: 'kube-scheduler', subject: '/CN=system:kube-scheduler' },
+    { name: 'kubelet', subject: `/CN=system:node:${cluster.nodeName}/O=system:nodes` },
+    { name: 'kube-proxy', subject: '/CN=system:kube-proxy' },
+    { name: 'apiserver-kubelet-client', subject: '/CN=kube-apiserver-kubelet-client' },
+  ];
+}
+
+/** The components that reach the API server with a kubeconfig of their own. */
+export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'];
+
+/** @param {string[]} args */
+function openssl(args) {
+  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+/**
+ * Extensions for a leaf certificate: serving certificates (with SANs) may also be used as clients.
+ * @param {string[] | undefined} altNames
+ */
+export function leafExtensions(altNames) {
+  const lines = ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature,keyEncipherment'];
+  if (altNames?.length) lines.push('extendedKeyUsage=serverAuth,clientAuth', `subjectAltName=${altNames.join(',')}`);
+  else lines.push('extendedKeyUsage=clientAuth');
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * @param {string} dir
+ * @param {import('./layout.mjs').Cluster} cluster
+ * @param {number} days
+ */
+export function generatePki(dir, cluster, days = 30) {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const at = (/** @type {string} */ file) => join(dir, file);
+  openssl(['genrsa', '-out', at('ca.key'), '2048']);
+  openssl([
+    'req', '-x509', '-new', '-key', at('ca.key'), '-subj', '/CN=sandbox-cluster-ca', '-days', String(days), '-out', at('ca.crt'),
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+  ]);
+  for (const { name, subject, altNames } of certificateRequests(cluster)) {
+    openssl(['genrsa', '-out', at(`${name}.key`), '2048']);
+    openssl(['req', '-new', '-key', at(`${name}.key`), '-subj', subject, '-out', at(`${name}.csr`)]);
+    writeFileSync(at(`${name}.ext`), leafExtensions(altNames));
+    openssl([
+      'x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.crt'), '-CAkey', at('ca.key'), '-CAcreateserial',
+      '-days', String(days), '-extfile', at(`${name}.ext`), '-out', at(`${name}.crt`),
+    ]);
+  }
+  openssl(['genrsa', '-out', at('sa.key'), '2048']);
+  openssl(['rsa', '-in', at('sa.key'), '-pubout', '-out', at('sa.pub')]);
+}
+
+/**
+ * A kubeconfig with the CA and the user's certificate embedded.
+ * @param {{ server: string, user: string, caPem: string, certPem: string, keyPem: string }} input
+ */
+export function renderKubeconfig({ server, user, caPem, certPem, keyPem }) {
+  const b64 = (/** @type {string} */ pem) => Buffer.from(pem).toString('base64');
+  return `apiVersion: v1
+kind: Config
+clusters:
+- name: sandbox
+  cluster:
+    server: ${server}
+    certificate-authority-data: ${b64(caPem)}
+users:
+- name: ${user}
+  user:
+    client-certificate-data: ${b64(certPem)}
+    client-key-data: ${b64(keyPem)}
+contexts:
+- name: sandbox
+  context: {cluster: sandbox, user: ${user}}
+current-context: sandbox
+`;
+}
+
+/**
+ * @param {string} pkiDir
+ * @param {string} server
+ */
+export function writeKubeconfigs(pkiDir, server) {
+  const read = (/** @type {string} */ file) => readFileSync(join(pkiDir, file), 'utf8');
+  for (const user of KUBECONFIG_USERS) {
+    const text = renderKubeconfig({ server, user, caPem: read('ca.crt'), certPem: read(`${user}.crt`), keyPem: read(`${user}.key`) });
+    writeFileSync(join(pkiDir, `${user}.kubeconfig`), text, { mode: 0o600 });
+  }
+}

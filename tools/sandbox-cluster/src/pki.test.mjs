@@ -1,0 +1,63 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clusterAddresses } from './layout.mjs';
+import { certificateRequests, generatePki, KUBECONFIG_USERS, writeKubeconfigs } from './pki.mjs';
+
+const cluster = clusterAddresses();
+let dir = '';
+const openssl = (/** @type {string[]} */ args) => execFileSync('openssl', args, { encoding: 'utf8' });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sandbox-pki-'));
+  generatePki(dir, cluster, 1);
+  writeKubeconfigs(dir, 'https://127.0.0.1:6443');
+}, 60_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('generatePki', () => {
+  it('signs every component certificate with the cluster CA', () => {
+    for (const { name } of certificateRequests(cluster)) {
+      expect(openssl(['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, `${name}.crt`)])).toContain(': OK');
+    }
+  });
+
+  it('makes the API server certificate valid for the node IP, the kubernetes Service IP and localhost', () => {
+    const text = openssl(['x509', '-in', join(dir, 'apiserver.crt'), '-noout', '-ext', 'subjectAltName']);
+    expect(text).toContain(`IP Address:${cluster.nodeIp}`);
+    expect(text).toContain(`IP Address:${cluster.apiServiceIp}`);
+    expect(text).toContain('IP Address:127.0.0.1');
+    expect(text).toContain('DNS:kubernetes.default.svc.cluster.local');
+  });
+
+  it('gives the kubelet the node identity the Node authorizer expects', () => {
+    const subject = openssl(['x509', '-in', join(dir, 'kubelet.crt'), '-noout', '-subject']);
+    expect(subject).toMatch(new RegExp(`CN ?= ?system:node:${cluster.nodeName}`));
+    expect(subject).toMatch(/O ?= ?system:nodes/);
+  });
+
+  it('issues client-only certificates to clients', () => {
+    const usage = openssl(['x509', '-in', join(dir, 'kube-proxy.crt'), '-noout', '-ext', 'extendedKeyUsage']);
+    expect(usage).toContain('TLS Web Client Authentication');
+    expect(usage).not.toContain('Server');
+  });
+
+  it('writes a service-account key pair whose public half matches', () => {
+    const derived = openssl(['rsa', '-in', join(dir, 'sa.key'), '-pubout']);
+    expect(derived.trim()).toBe(readFileSync(join(dir, 'sa.pub'), 'utf8').trim());
+  });
+});
+
+describe('writeKubeconfigs', () => {
+  it('embeds the CA and each user certificate and key', () => {
+    for (const user of KUBECONFIG_USERS) {
+      const text = readFileSync(join(dir, `${user}.kubeconfig`), 'utf8');
+      expect(text).toContain('server: https://127.0.0.1:6443');
+      const field = (/** @type {string} */ key) => Buffer.from(text.match(new RegExp(`${key}: (\\S+)`))?.[1] ?? '', 'base64').toString();
+      expect(field('certificate-authority-data')).toBe(readFileSync(join(dir, 'ca.crt'), 'utf8'));
+      expect(field('client-certificate-data')).toBe(readFileSync(join(dir, `${user}.crt`), 'utf8'));
+      expect(field('client-key-data')).toBe(readFileSync(join(dir, `${user}.key`), 'utf8'));
+    }
+  });
+});

@@ -1,0 +1,113 @@
+// `smoke`: proves the running cluster end to end with a locally built image: a Deployment serves HTTP,
+// its NodePort answers from the host, and a pod resolves the Service name through CoreDNS.
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { importImage } from './images.mjs';
+import { kubectl } from './kubectl.mjs';
+import { httpGet, waitUntil } from './probes.mjs';
+
+export const TOOLBOX_IMAGE = 'sandbox.local/toolbox:1';
+export const SMOKE_NAMESPACE = 'sandbox-smoke';
+export const SMOKE_NODE_PORT = 30080;
+
+/** A Deployment serving its pod name over HTTP with busybox httpd, behind a NodePort Service. */
+export function smokeManifest() {
+  return `apiVersion: v1
+kind: Namespace
+metadata: {name: ${SMOKE_NAMESPACE}}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: ${SMOKE_NAMESPACE}}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers:
+      - name: web
+        image: ${TOOLBOX_IMAGE}
+        imagePullPolicy: Never
+        command: [/bin/busybox, sh, -c, 'echo "hello from $(hostname)" > /www/index.html && exec /bin/busybox httpd -f -p 8080 -h /www']
+        ports: [{containerPort: 8080}]
+        readinessProbe: {httpGet: {path: /index.html, port: 8080}, periodSeconds: 1}
+        securityContext: {runAsUser: 1001, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+        resources: {requests: {cpu: 10m, memory: 16Mi}, limits: {memory: 32Mi}}
+        volumeMounts: [{name: www, mountPath: /www}]
+      volumes: [{name: www, emptyDir: {}}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: ${SMOKE_NAMESPACE}}
+spec:
+  type: NodePort
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080, nodePort: ${SMOKE_NODE_PORT}}]
+`;
+}
+
+/** Builds the toolbox image (Debian's static busybox, FROM scratch) in Docker if it is missing. */
+function ensureToolboxImage() {
+  if (spawnSync('/usr/bin/docker', ['image', 'inspect', TOOLBOX_IMAGE], { stdio: 'ignore' }).status === 0) return;
+  if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
+  const context = mkdtempSync(join(tmpdir(), 'sandbox-toolbox-'));
+  try {
+    copyFileSync('/bin/busybox', join(context, 'busybox'));
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n');
+    const result = spawnSync('/usr/bin/docker', ['build', '-q', '-t', TOOLBOX_IMAGE, context], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    if (result.status !== 0) throw new Error(`docker build of ${TOOLBOX_IMAGE} failed: ${result.stderr}`);
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+}
+
+/**
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string }} options
+ * @returns {Promise<{ name: string, ok: boolean, detail: string }[]>}
+ */
+export async function smoke({ paths, cluster, bin }) {
+  const k = (/** @type {string[]} */ args, /** @type {string | undefined} */ input) => kubectl(bin, paths.kubeconfig, args, input);
+  /** @type {{ name: string, ok: boolean, detail: string }[]} */
+  const results = [];
+  const record = (/** @type {string} */ name, /** @type {boolean} */ ok, /** @type {string} */ detail) => {
+    results.push({ name, ok, detail });
+    process.stderr.write(`[sandbox-cluster smoke] ${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
+  };
+  ensureToolboxImage();
+  await importImage(TOOLBOX_IMAGE, paths.containerdSocket);
+  k(['delete', 'namespace', SMOKE_NAMESPACE, '--ignore-not-found', '--wait=true']);
+  const applied = k(['apply', '-f', '-'], smokeManifest());
+  if (!applied.ok) throw new Error(`applying the smoke manifest failed: ${applied.stderr}`);
+
+  const rollout = k(['-n', SMOKE_NAMESPACE, 'rollout', 'status', 'deployment/web', '--timeout=120s']);
+  const pod = k(['-n', SMOKE_NAMESPACE, 'get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name} {.items[0].status.podIP}']).stdout.trim();
+  record('pod from a locally built image runs and is Ready', rollout.ok, rollout.ok ? `pod ${pod}` : rollout.stderr.trim());
+
+  let body = '';
+  const nodePortReason = await waitUntil(
+    async () => {
+      try {
+        body = (await httpGet(`http://127.0.0.1:${SMOKE_NODE_PORT}/index.html`)).body.trim();
+        return body.startsWith('hello from') ? '' : `unexpected body ${body}`;
+      } catch (error) {
+        return /** @type {Error} */ (error).message;
+      }
+    },
+    { timeoutMs: 30_000 },
+  );
+  record(`NodePort ${SMOKE_NODE_PORT} answers from the host (127.0.0.1)`, !nodePortReason, nodePortReason || `"${body}"`);
+
+  const probe = k([
+    '-n', SMOKE_NAMESPACE, 'run', 'dns-probe', '--rm', '-i', '--restart=Never', `--image=${TOOLBOX_IMAGE}`, '--image-pull-policy=Never',
+    '--command', '--', '/bin/busybox', 'sh', '-c',
+    `/bin/busybox nslookup web.${SMOKE_NAMESPACE}.svc.${cluster.clusterDomain} && /bin/busybox wget -qO- -T 5 http://web.${SMOKE_NAMESPACE}/index.html`,
+  ]);
+  const resolved = probe.ok && /hello from/.test(probe.stdout);
+  record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, (probe.stdout + probe.stderr).trim().split('\n').slice(-4).join(' | '));
+
+  k(['delete', 'namespace', SMOKE_NAMESPACE, '--wait=false']);
+  return results;
+}

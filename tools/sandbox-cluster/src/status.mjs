@@ -1,0 +1,28 @@
+// `status`: each component's process and probe, then the node and the system pods.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { components } from './components.mjs';
+import { kubectl } from './kubectl.mjs';
+import { checkProbe } from './probes.mjs';
+import { isAlive, recordedPid } from './processes.mjs';
+
+/** @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string | undefined }} options */
+export async function status({ paths, cluster, bin }) {
+  let healthy = 0;
+  const all = components(paths, cluster, bin ?? '/nonexistent');
+  for (const component of all) {
+    const pid = recordedPid(paths.pids, component.name);
+    const running = pid !== undefined && isAlive(pid);
+    const reason = running ? await checkProbe(component.probe, paths.pki) : 'not running';
+    if (running && !reason) healthy++;
+    console.log(`${component.name.padEnd(24)} ${running ? `pid ${pid}`.padEnd(10) : '-'.padEnd(10)} ${reason || 'ok'}  log: ${join(paths.logs, component.name + '.log')}`);
+  }
+  if (healthy > 0 && bin && existsSync(paths.kubeconfig)) {
+    console.log('');
+    console.log(kubectl(bin, paths.kubeconfig, ['get', 'nodes', '-o', 'wide']).stdout.trimEnd());
+    console.log(kubectl(bin, paths.kubeconfig, ['get', 'pods', '-A', '-o', 'wide']).stdout.trimEnd());
+    console.log(`\nexport KUBECONFIG=${paths.kubeconfig}`);
+  }
+  console.log(`\n${healthy}/${all.length} components healthy`);
+  return healthy === all.length;
+}

@@ -1,0 +1,189 @@
+// `up`: build or reuse the binaries, then start etcd → API server → controllers → containerd → kubelet →
+// kube-proxy → CoreDNS, each waited for before the next, and write the admin kubeconfig.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { components } from './components.mjs';
+import { apiserverKubeletRbac, cniConflist, containerdConfig, corednsManifest, kubeletConfig, kubeProxyConfig, schedulerConfig } from './configs.mjs';
+import { restoreSysctls, setUpHostNetwork, snapshotSysctls } from './host.mjs';
+import { buildSystemImages, importImage } from './images.mjs';
+import { kubectl } from './kubectl.mjs';
+import { generatePki, writeKubeconfigs } from './pki.mjs';
+import { checkProbe, waitUntil } from './probes.mjs';
+import { isAlive, recordedPid, startDaemon } from './processes.mjs';
+import { teardown } from './down.mjs';
+
+const TOOL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** A failure of one component, with the log to read. */
+export class ComponentError extends Error {
+  /** @param {string} component @param {string} message @param {string} [logPath] */
+  constructor(component, message, logPath) {
+    super(message);
+    this.component = component;
+    this.logPath = logPath;
+  }
+}
+
+/** @param {string} message */
+export function say(message) {
+  process.stderr.write(`[sandbox-cluster] ${message}\n`);
+}
+
+/** Runs scripts/build.sh (progress on stderr) and returns the bin directory it prints last. */
+export function buildBinaries() {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(TOOL_ROOT, 'scripts/build.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('close', (code) => {
+      const bin = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && existsSync(join(bin, 'kubelet'))) resolve(bin);
+      else reject(new ComponentError('build', `building the binaries failed (exit ${code}); the build output is above`));
+    });
+  });
+}
+
+/** Host tools the cluster needs, with the package that brings each one. */
+const HOST_TOOLS = [
+  ['/usr/bin/containerd', 'containerd'], ['/usr/sbin/runc', 'runc'], ['/usr/bin/ctr', 'containerd'],
+  ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/sbin/conntrack', 'conntrack'],
+  ['/usr/sbin/iptables', 'iptables'], ['/usr/bin/openssl', 'openssl'], ['/usr/bin/gcc', 'gcc'], ['/usr/bin/docker', 'docker.io'],
+];
+
+export function preflight() {
+  if (process.getuid?.() !== 0) throw new ComponentError('preflight', 'the sandbox cluster needs root (it runs containerd, the kubelet and iptables)');
+  const missing = HOST_TOOLS.filter(([path]) => !existsSync(path)).map(([path, pkg]) => `${path} (${pkg})`);
+  if (missing.length) {
+    throw new ComponentError('preflight', `missing host tools: ${missing.join(', ')}; run: bash tools/ci/setup/50-sandbox-cluster.sh (or apt-get install them)`);
+  }
+}
+
+/**
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+function writeConfigs(paths, cluster) {
+  for (const dir of [paths.config, paths.logs, paths.cniConfDir, paths.pids, paths.kubeletRoot, paths.containerdRoot, paths.shm]) {
+    mkdirSync(dir, { recursive: true });
+  }
+  const files = {
+    [join(paths.config, 'containerd.toml')]: containerdConfig(paths),
+    [join(paths.cniConfDir, '10-sandbox-cluster.conflist')]: cniConflist(paths, cluster),
+    [join(paths.config, 'kubelet.yaml')]: kubeletConfig(paths, cluster),
+    [join(paths.config, 'kube-proxy.yaml')]: kubeProxyConfig(paths, cluster),
+    [join(paths.config, 'kube-scheduler.yaml')]: schedulerConfig(paths),
+    [join(paths.config, 'apiserver-kubelet-rbac.yaml')]: apiserverKubeletRbac(),
+    [join(paths.config, 'coredns.yaml')]: corednsManifest(cluster),
+  };
+  for (const [file, text] of Object.entries(files)) writeFileSync(file, text);
+}
+
+/** The last lines of a log, for a failure message. @param {string} file @param {number} count */
+export function tail(file, count = 15) {
+  try {
+    return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+/**
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, timeoutMs: number }} context
+ * @param {import('./components.mjs').Component} component
+ */
+async function startAndWait({ paths, timeoutMs }, component) {
+  const logFile = join(paths.logs, `${component.name}.log`);
+  const started = Date.now();
+  const pid = startDaemon({ name: component.name, command: component.command, args: component.args, logFile, pidDir: paths.pids });
+  const reason = await waitUntil(() => checkProbe(component.probe, paths.pki), { timeoutMs, alive: () => isAlive(pid) });
+  if (reason) throw new ComponentError(component.name, `${reason}\n  hint: ${component.hint}`, logFile);
+  say(`${component.name} ready (pid ${pid}, ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+}
+
+/**
+ * @param {string} bin
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {string} what
+ * @param {string[]} args
+ * @param {string} component
+ */
+function mustKubectl(bin, paths, what, args, component) {
+  const result = kubectl(bin, paths.kubeconfig, args);
+  if (!result.ok) throw new ComponentError(component, `${what} failed: ${result.stderr.trim() || result.stdout.trim()}`, join(paths.logs, `${component}.log`));
+  return result.stdout;
+}
+
+/**
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, timeoutMs: number, keepOnFailure: boolean }} options
+ */
+export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
+  const t0 = Date.now();
+  const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+  preflight();
+  const running = recordedPid(paths.pids, 'kube-apiserver');
+  if (running !== undefined && isAlive(running)) {
+    say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
+    return paths.kubeconfig;
+  }
+  say('step 1/7: binaries');
+  const bin = await buildBinaries();
+  say(`binaries: ${bin} (${elapsed()})`);
+  say('step 2/7: clean state, host network, certificates, configs');
+  await teardown({ paths, cluster, keepLogs: false, quiet: true });
+  writeConfigs(paths, cluster);
+  snapshotSysctls(join(paths.state, 'sysctls.json'));
+  setUpHostNetwork(cluster);
+  generatePki(paths.pki, cluster);
+  writeKubeconfigs(paths.pki, `https://127.0.0.1:${cluster.apiPort}`);
+  copyFileSync(join(paths.pki, 'admin.kubeconfig'), paths.kubeconfig);
+  say(`state in ${paths.state}, logs in ${paths.logs} (${elapsed()})`);
+  const context = { paths, cluster, timeoutMs };
+  const byName = Object.fromEntries(components(paths, cluster, bin).map((component) => [component.name, component]));
+  try {
+    say('step 3/7: control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)');
+    await startAndWait(context, byName['etcd']);
+    await startAndWait(context, byName['kube-apiserver']);
+    mustKubectl(bin, paths, 'granting the API server access to the kubelet', ['apply', '-f', join(paths.config, 'apiserver-kubelet-rbac.yaml')], 'kube-apiserver');
+    await startAndWait(context, byName['kube-controller-manager']);
+    await startAndWait(context, byName['kube-scheduler']);
+    say(`step 4/7: containerd and the pause/CoreDNS images (${elapsed()})`);
+    await startAndWait(context, byName['containerd']);
+    for (const ref of buildSystemImages(bin)) {
+      await importImage(ref, paths.containerdSocket).catch((error) => {
+        throw new ComponentError('containerd', error.message, join(paths.logs, 'containerd.log'));
+      });
+      say(`imported ${ref}`);
+    }
+    say(`step 5/7: kubelet (${elapsed()})`);
+    await startAndWait(context, byName['kubelet']);
+    const nodeReason = await waitUntil(
+      async () => {
+        const result = kubectl(bin, paths.kubeconfig, ['get', 'node', cluster.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+        return result.stdout.trim() === 'True' ? '' : `node ${cluster.nodeName} Ready=${result.stdout.trim() || 'unknown'} ${result.stderr.trim()}`;
+      },
+      { timeoutMs, intervalMs: 1000 },
+    );
+    if (nodeReason) throw new ComponentError('kubelet', nodeReason, join(paths.logs, 'kubelet.log'));
+    say(`node ${cluster.nodeName} Ready (${elapsed()})`);
+    restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
+    say('step 6/7: kube-proxy');
+    await startAndWait(context, byName['kube-proxy']);
+    say(`step 7/7: CoreDNS (${elapsed()})`);
+    mustKubectl(bin, paths, 'applying CoreDNS', ['apply', '-f', join(paths.config, 'coredns.yaml')], 'kubelet');
+    const rollout = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', `--timeout=${Math.round(timeoutMs / 1000)}s`]);
+    if (!rollout.ok) {
+      const pods = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'describe', 'pods', '-l', 'k8s-app=kube-dns']).stdout;
+      throw new ComponentError('coredns', `CoreDNS did not become ready: ${rollout.stderr.trim()}\n${pods.split('\n').slice(-15).join('\n')}`, join(paths.logs, 'kubelet.log'));
+    }
+  } catch (error) {
+    if (!keepOnFailure) {
+      say('stopping the components that did start (logs are kept; use --keep-on-failure to inspect them running)');
+      await teardown({ paths, cluster, keepLogs: true, quiet: true });
+    }
+    throw error;
+  }
+  say(`cluster ready in ${elapsed()}: node ${cluster.nodeName}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}`);
+  return paths.kubeconfig;
+}
