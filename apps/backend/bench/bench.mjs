@@ -6,7 +6,9 @@
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -65,10 +67,22 @@ async function api(base, method, path, body, token) {
   return res.status === 204 ? undefined : res.json();
 }
 
+// CPU seconds the backend process has used (Linux /proc): per-request CPU cost does not depend on
+// how busy the rest of the machine is, unlike requests/s.
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 function run(name, options) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = cpuSeconds(child.pid);
     const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) =>
-      error ? reject(error) : resolve({ name, result }),
+      error ? reject(error) : resolve({ name, result, cpuMsPerRequest: ((cpuSeconds(child.pid) - cpuBefore) * 1000) / result.requests.total }),
     );
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
@@ -119,14 +133,15 @@ try {
     }),
   ];
 
-  console.log('\nscenario  req/s    p50 ms  p99 ms  errors  non-2xx  target');
-  for (const { name, result } of results) {
+  console.log(`\nload average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
+  console.log('scenario  req/s    p50 ms  p99 ms  errors  non-2xx  backend CPU ms/req  target');
+  for (const { name, result, cpuMsPerRequest } of results) {
     const target = TARGETS[name];
     const failures = result.errors + result.timeouts + result.non2xx;
     const ok = result.requests.average >= target.rps && result.latency.p99 <= target.p99 && failures === 0;
     if (!ok) exitCode = check ? 1 : 0;
     console.log(
-      `${name.padEnd(8)}  ${String(Math.round(result.requests.average)).padStart(6)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.errors + result.timeouts).padStart(6)}  ${String(result.non2xx).padStart(7)}  ≥${target.rps} req/s, p99 ≤${target.p99} ms: ${ok ? 'met' : 'MISSED'}`,
+      `${name.padEnd(8)}  ${String(Math.round(result.requests.average)).padStart(6)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.errors + result.timeouts).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuMsPerRequest.toFixed(3).padStart(18)}  ≥${target.rps} req/s, p99 ≤${target.p99} ms: ${ok ? 'met' : 'MISSED'}`,
     );
   }
 } catch (error) {
