@@ -1,7 +1,7 @@
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import { createHealth, healthPlugin, type Health } from '@todo/health';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { createTokenService } from './auth/tokens';
 import { createChatAgent, type ChatAgent } from './chat/agent';
 import type { Config } from './config';
@@ -50,6 +50,11 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
+    // Requests the router cannot even parse (bad percent-encoding) get the API's error shape too.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
+      void (reply as FastifyReply).code(status).send({ detail: status === 404 ? 'Not Found' : 'Bad Request' });
+    },
   });
 
   const database = dependencies.database ?? (await openEmbeddedOrExternal(config, app));

@@ -1,11 +1,7 @@
-import {
-  Agent,
-  OpenAIChatCompletionsModel,
-  run,
-  setTracingDisabled,
-  tool,
-  type AgentInputItem,
-} from '@openai/agents';
+// agents-core + agents-openai rather than the @openai/agents umbrella: the realtime (voice) package is
+// not needed and would add 14 MB to the image.
+import { Agent, run, setTracingDisabled, tool, type AgentInputItem } from '@openai/agents-core';
+import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import type { Config } from '../config';
 import type { Db } from '../db/client';

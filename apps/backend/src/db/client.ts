@@ -74,14 +74,19 @@ async function openPglite(dataDir: string, template?: Blob): Promise<Database> {
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create({ dataDir, loadDataDir: template });
   const db = drizzlePglite({ client, schema }) as unknown as Db;
+  // PGlite has one connection, on which advisory locks are re-entrant: take turns in-process instead.
+  let turn: Promise<unknown> = Promise.resolve();
   return {
     kind: 'pglite',
     db,
-    async withSession(work) {
-      return work({
-        exec: async (sql) => void (await client.exec(sql)),
+    withSession(work) {
+      const session = {
+        exec: async (sql: string) => void (await client.exec(sql)),
         query: async <T>(sql: string, params?: unknown[]) => (await client.query<T>(sql, params)).rows,
-      });
+      };
+      const result = turn.then(() => work(session));
+      turn = result.catch(() => undefined);
+      return result;
     },
     async ping() {
       await client.query('SELECT 1');

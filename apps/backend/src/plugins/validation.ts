@@ -72,6 +72,8 @@ function toIssue(base: string, error: ErrorObject): ValidationIssue {
       if (params.format === 'uuid') return { loc, msg: 'Input should be a valid UUID', type: 'uuid_parsing' };
       if (params.format === 'email') return { loc, msg: 'value is not a valid email address', type: 'value_error' };
       return { loc, msg: `Input should match format ${String(params.format)}`, type: 'value_error' };
+    case 'pattern':
+      return { loc, msg: 'String should not contain NUL characters', type: 'string_pattern_mismatch', ctx: { pattern: params.pattern } };
     case 'const':
     case 'enum':
       return { loc, msg: 'Input should be one of the allowed values', type: 'enum' };

@@ -6,7 +6,7 @@ import type { TaskRow } from '../db/schema';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
 import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath, type TaskJson } from '../schemas/api';
-import { createTask, deleteTask, findTask, listTasks, setTaskCompleted, updateTask } from '../services/tasks';
+import { createTask, deleteTask, findTask, prepareTaskListing, setTaskCompleted, updateTask } from '../services/tasks';
 
 export function toTaskJson(task: TaskRow): TaskJson {
   return {
@@ -32,6 +32,7 @@ const failures = {
 export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = options;
+  const listTasks = prepareTaskListing(db);
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', app.requireOwnPath);
   const common = { tags: ['tasks'], security: [{ bearer: [] }], querystring: LegacyQuery };
@@ -39,7 +40,7 @@ export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
   app.get(
     '/api/:user_id/tasks',
     { schema: { ...common, summary: 'List tasks, newest first', params: UserPath, response: { 200: TaskList, ...failures } } },
-    async (request) => ({ tasks: (await listTasks(db, currentUser(request).id)).map(toTaskJson) }),
+    async (request) => ({ tasks: (await listTasks(currentUser(request).id)).map(toTaskJson) }),
   );
 
   app.post(

@@ -3,8 +3,11 @@ import { Type, type Static } from 'typebox';
 // Request and response shapes, declared once: Fastify validates and serialises with them and the
 // OpenAPI document is generated from them. Field names and order follow the original API.
 
+// PostgreSQL text cannot hold NUL characters: refuse them up front (422) instead of failing in the database.
+const NO_NUL = '^[^\\x00]*$';
+const text = (options: { minLength?: number; maxLength: number }) => Type.String({ ...options, pattern: NO_NUL });
 const nullableString = (options: { minLength?: number; maxLength?: number; description?: string } = {}) =>
-  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...(options.maxLength ? { pattern: NO_NUL } : {}), ...options });
 const timestamp = Type.String({ format: 'date-time', description: 'RFC 3339, UTC (`Z`)' });
 
 export const Detail = Type.Object({ detail: Type.String() }, { $id: 'Detail' });
@@ -31,7 +34,7 @@ export const TaskPath = Type.Object({
 export const LegacyQuery = Type.Object({ url_user_id: Type.Optional(Type.String()) });
 
 export const RegisterBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: text({ minLength: 1, maxLength: 100 }),
   email: Type.String({ format: 'email', maxLength: 255 }),
   password: Type.String({ minLength: 8, maxLength: 128 }),
 });
@@ -65,7 +68,7 @@ export const Task = Type.Object(
 );
 export const TaskList = Type.Object({ tasks: Type.Array(Type.Ref('Task')) });
 export const TaskCreateBody = Type.Object({
-  title: Type.String({ minLength: 1, maxLength: 200 }),
+  title: text({ minLength: 1, maxLength: 200 }),
   description: Type.Optional(nullableString({ maxLength: 1000 })),
 });
 export const TaskUpdateBody = Type.Object({
@@ -74,7 +77,7 @@ export const TaskUpdateBody = Type.Object({
 });
 export const TaskStatusBody = Type.Object({ completed: Type.Boolean() });
 
-export const ChatBody = Type.Object({ message: Type.String({ minLength: 1, maxLength: 2000 }) });
+export const ChatBody = Type.Object({ message: text({ minLength: 1, maxLength: 2000 }) });
 export const ChatReply = Type.Object({
   conversation_id: Type.String(),
   response: Type.String(),

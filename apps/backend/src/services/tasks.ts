@@ -1,4 +1,4 @@
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { tasks, type TaskRow } from '../db/schema';
 
@@ -21,6 +21,17 @@ export function listTasks(db: Db, userId: string, filter: TaskFilter = 'all'): P
     .from(tasks)
     .where(and(eq(tasks.userId, userId), byStatus))
     .orderBy(...order);
+}
+
+/** The REST listing as a named prepared statement: it is the hottest query of the API. */
+export function prepareTaskListing(db: Db): (userId: string) => Promise<TaskRow[]> {
+  const statement = db
+    .select()
+    .from(tasks)
+    .where(eq(tasks.userId, sql.placeholder('userId')))
+    .orderBy(desc(tasks.createdAt), desc(tasks.id))
+    .prepare('list_tasks_newest_first');
+  return (userId) => statement.execute({ userId });
 }
 
 export async function findTask(db: Db, userId: string, taskId: number): Promise<TaskRow | undefined> {

@@ -32,11 +32,14 @@ function titleProblem(title: string | null | undefined): string | undefined {
   if (title === undefined || title === null) return undefined;
   if (title.trim().length === 0) return 'the title must not be empty';
   if (title.length > 200) return 'the title must be at most 200 characters';
+  if (title.includes('\u0000')) return 'the title must not contain NUL characters';
   return undefined;
 }
 
 function descriptionProblem(description: string | null | undefined): string | undefined {
-  return description && description.length > 1000 ? 'the description must be at most 1000 characters' : undefined;
+  if (!description) return undefined;
+  if (description.length > 1000) return 'the description must be at most 1000 characters';
+  return description.includes('\u0000') ? 'the description must not contain NUL characters' : undefined;
 }
 
 const filterOf = (status: string | null | undefined): TaskFilter =>

@@ -1,0 +1,157 @@
+// `npx nx bench backend`: drives the built API (apps/backend/dist/main.js) on local PostgreSQL with
+// autocannon, as an authenticated user holding 50 tasks, and prints requests/s and p50/p99 latency
+// for listing and creating tasks against the targets in issue 3. Pass --check to exit non-zero
+// when a target is missed. Needs PostgreSQL: BENCH_DATABASE_URL or TEST_DATABASE_URL (run
+// tools/ci/setup/10-postgres.sh to get one).
+import autocannon from 'autocannon';
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const TARGETS = { list: { rps: 2500, p99: 50 }, create: { rps: 1200, p99: 50 } };
+const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+const check = process.argv.includes('--check');
+
+const say = (message) => console.log(`[bench] ${message}`);
+if (!adminUrl) {
+  console.error('[bench] needs PostgreSQL: set BENCH_DATABASE_URL or TEST_DATABASE_URL (bash tools/ci/setup/10-postgres.sh prints one)');
+  process.exit(1);
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+
+async function withAdmin(sql) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitForReady(base, child) {
+  for (let i = 0; i < 120; i++) {
+    if (child.exitCode !== null) throw new Error(`backend exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${base}/ready`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error('backend did not become ready within 30 s');
+}
+
+async function api(base, method, path, body, token) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+// CPU seconds the backend process has used (Linux /proc): per-request CPU cost does not depend on
+// how busy the rest of the machine is, unlike requests/s.
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+function run(name, options) {
+  return new Promise((resolve, reject) => {
+    const cpuBefore = cpuSeconds(child.pid);
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) =>
+      error ? reject(error) : resolve({ name, result, cpuMsPerRequest: ((cpuSeconds(child.pid) - cpuBefore) * 1000) / result.requests.total }),
+    );
+    autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+const dbName = `todo_bench_${randomBytes(4).toString('hex')}`;
+const dbUrl = new URL(adminUrl);
+dbUrl.pathname = `/${dbName}`;
+let child;
+let exitCode = 0;
+try {
+  say(`creating database ${dbName}`);
+  await withAdmin(`CREATE DATABASE ${dbName}`);
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl.toString(),
+    JWT_SECRET_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    SHUTDOWN_DELAY_MS: '0',
+    HOST: '127.0.0.1',
+    PORT: String(await freePort()),
+  };
+  delete env.OPENAI_API_KEY;
+  delete env.OPENROUTER_API_KEY;
+  say('migrating (node main.js migrate)');
+  const migrated = spawnSync(process.execPath, [main, 'migrate'], { env, stdio: 'inherit' });
+  if (migrated.status !== 0) throw new Error('migration failed');
+
+  const base = `http://127.0.0.1:${env.PORT}`;
+  child = spawn(process.execPath, [main], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  await waitForReady(base, child);
+  say(`backend ready at ${base}; creating a user with 50 tasks`);
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  await api(base, 'POST', '/api/auth/register', { name: 'Bench', email, password: 'bench-password' });
+  const { access_token: token, user } = await api(base, 'POST', '/api/auth/login', { email, password: 'bench-password' });
+  for (let i = 0; i < 50; i++) await api(base, 'POST', `/api/${user.id}/tasks`, { title: `task ${i}`, description: `description of task ${i}` }, token);
+
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  say(`${CONNECTIONS} connections, ${DURATION_S} s per scenario`);
+  const results = [
+    await run('list', { url: `${base}/api/${user.id}/tasks`, headers }),
+    await run('create', {
+      url: `${base}/api/${user.id}/tasks`,
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ title: 'benchmark task', description: 'created by autocannon' }),
+    }),
+  ];
+
+  console.log(`\nload average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
+  console.log('scenario  req/s    p50 ms  p99 ms  errors  non-2xx  backend CPU ms/req  target');
+  for (const { name, result, cpuMsPerRequest } of results) {
+    const target = TARGETS[name];
+    const failures = result.errors + result.timeouts + result.non2xx;
+    const ok = result.requests.average >= target.rps && result.latency.p99 <= target.p99 && failures === 0;
+    if (!ok) exitCode = check ? 1 : 0;
+    console.log(
+      `${name.padEnd(8)}  ${String(Math.round(result.requests.average)).padStart(6)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.errors + result.timeouts).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuMsPerRequest.toFixed(3).padStart(18)}  ≥${target.rps} req/s, p99 ≤${target.p99} ms: ${ok ? 'met' : 'MISSED'}`,
+    );
+  }
+} catch (error) {
+  console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);
+  exitCode = 1;
+} finally {
+  if (child && child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+  await withAdmin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => undefined);
+}
+process.exit(exitCode);

@@ -1,0 +1,119 @@
+import type { FastifyInstance } from 'fastify';
+import { ConfigError, loadConfig } from '../src/config';
+import { signUp, testApp } from './support/app';
+
+describe('probes, docs, CORS and rate limits', () => {
+  let app: FastifyInstance;
+  beforeAll(async () => {
+    app = await testApp(
+      {},
+      { corsOrigins: ['https://app.example.com'], rateLimit: { authPerMinute: 3, chatPerMinute: 2 } },
+    );
+  });
+  afterAll(() => app.close());
+
+  it('answers / with the API name, version and docs link', async () => {
+    expect((await app.inject('/')).json()).toEqual({ message: 'Todo AI Chatbot API', version: '0.2.0', docs: '/docs' });
+  });
+
+  it('serves liveness, startup and a readiness that checks the database', async () => {
+    expect((await app.inject('/health')).json()).toEqual({ status: 'healthy' });
+    expect((await app.inject('/startup')).statusCode).toBe(200);
+    const ready = await app.inject('/ready');
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json()).toMatchObject({ status: 'ready', checks: { database: { status: 'up' } } });
+  });
+
+  it('serves an OpenAPI document generated from the route schemas, and the docs UI', async () => {
+    const doc = (await app.inject('/openapi.json')).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/auth/register', '/api/auth/login', '/api/{user_id}/tasks', '/api/{user_id}/tasks/{task_id}', '/api/{user_id}/chat', '/mcp']),
+    );
+    const create = doc.paths['/api/{user_id}/tasks'].post;
+    expect(create.requestBody.content['application/json'].schema.properties.title).toMatchObject({ maxLength: 200 });
+    expect(Object.keys(create.responses)).toEqual(expect.arrayContaining(['201', '401', '404', '422']));
+    const ui = await app.inject('/docs/');
+    expect(ui.statusCode).toBe(200);
+    expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('allows only the configured CORS origins', async () => {
+    const preflight = (origin: string) =>
+      app.inject({
+        method: 'OPTIONS',
+        url: '/api/auth/login',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://app.example.com');
+    const denied = await preflight('https://evil.example.com');
+    expect(denied.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('limits login attempts per client address with 429 and Retry-After', async () => {
+    const attempt = (ip: string) =>
+      app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { email: 'x@example.com', password: 'short' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt('10.0.0.1')).statusCode);
+    expect(statuses).toEqual([422, 422, 422, 429]);
+    const limited = await attempt('10.0.0.1');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json().detail).toMatch(/Too many requests/);
+    expect((await attempt('10.0.0.2')).statusCode).toBe(422);
+  });
+
+  it('limits chat per user, not per address', async () => {
+    const alice = await signUp(app, 'Alice');
+    const chat = (ip: string) =>
+      app.inject({ method: 'POST', url: `/api/${alice.id}/chat`, remoteAddress: ip, headers: alice.auth, payload: { message: 'hi' } });
+    expect((await chat('10.0.1.1')).statusCode).toBe(503);
+    expect((await chat('10.0.1.2')).statusCode).toBe(503);
+    const third = await chat('10.0.1.3');
+    expect(third.statusCode).toBe(429);
+    expect(third.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('configuration', () => {
+  it('has working defaults for a developer machine', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8000, host: '0.0.0.0', databaseUrl: undefined, llm: undefined, corsOrigins: [], logLevel: 'info' });
+    expect(config.jwt).toMatchObject({ algorithm: 'HS256', expireDays: 7, ephemeral: true });
+  });
+
+  it.each([
+    [{ NODE_ENV: 'production' }, 'JWT_SECRET_KEY'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ ACCESS_TOKEN_EXPIRE_DAYS: '0' }, 'ACCESS_TOKEN_EXPIRE_DAYS'],
+    [{ JWT_ALGORITHM: 'RS256' }, 'JWT_ALGORITHM'],
+    [{ BACKEND_CORS_ORIGINS: '*' }, 'BACKEND_CORS_ORIGINS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ OPENAI_BASE_URL: 'not a url' }, 'OPENAI_BASE_URL'],
+  ])('refuses %o with an error naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));
+  });
+
+  it('never puts a secret value in its error messages', () => {
+    try {
+      loadConfig({ DATABASE_URL: 'postgres://user:hunter2@db:5432/x', PORT: 'x' });
+    } catch (error) {
+      expect(String(error)).not.toContain('hunter2');
+    }
+  });
+
+  it('accepts OPENROUTER_API_KEY as the LLM key, defaulting to OpenRouter', () => {
+    expect(loadConfig({ OPENROUTER_API_KEY: 'sk-or' }).llm).toEqual({
+      apiKey: 'sk-or',
+      baseURL: 'https://openrouter.ai/api/v1',
+      model: 'openai/gpt-oss-120b:free',
+    });
+    expect(loadConfig({ OPENAI_API_KEY: 'sk', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1', OPENAI_MODEL: 'm' }).llm).toEqual({
+      apiKey: 'sk',
+      baseURL: 'http://127.0.0.1:9/v1',
+      model: 'm',
+    });
+  });
+});
