@@ -11,7 +11,7 @@ export default defineConfig({
     // One browser, one backend, one frontend per file; the machine is shared, so be patient.
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 240_000,
+    hookTimeout: 420_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-output/vitest/results.json' },
   },

@@ -101,7 +101,8 @@ export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): P
   } else {
     env.PGLITE_DATA_DIR = dataDir;
   }
-  const server = await startNode(BACKEND_MAIN, join(WORKSPACE, 'apps/backend/dist'), env, `http://127.0.0.1:${port}/ready`, 90_000);
+  // PGlite's first initdb takes up to a minute on a busy 2-core machine.
+  const server = await startNode(BACKEND_MAIN, join(WORKSPACE, 'apps/backend/dist'), env, `http://127.0.0.1:${port}/ready`, 240_000);
   return {
     ...server,
     dataDir,
