@@ -60,5 +60,5 @@ describe.skipIf(!engineAvailable)('image tags follow production inputs only', ()
     expect(afterDockerfileEdit).not.toBe(before);
     // back to the committed tree: the record points at the committed image again
     expect(buildBackendTag()).toBe(before);
-  });
+  }, 900_000);
 });
