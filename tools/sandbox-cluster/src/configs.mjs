@@ -16,6 +16,10 @@ state = "${paths.containerdState}"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "${PAUSE_IMAGE}"
   systemd_cgroup = false
+  # This machine withholds CAP_SYS_RESOURCE, so runc cannot lower oom_score_adj (the pod sandbox asks
+  # for -998): cap it at containerd's own value instead.
+  restrict_oom_score_adj = true
+  # Pod network namespaces under our state dir, so teardown finds (and unmounts) exactly ours.
   netns_mounts_under_state_dir = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"

@@ -100,13 +100,23 @@ export async function smoke({ paths, cluster, bin }) {
   );
   record(`NodePort ${SMOKE_NODE_PORT} answers from the host (127.0.0.1)`, !nodePortReason, nodePortReason || `"${body}"`);
 
-  const probe = k([
-    '-n', SMOKE_NAMESPACE, 'run', 'dns-probe', '--rm', '-i', '--restart=Never', `--image=${TOOLBOX_IMAGE}`, '--image-pull-policy=Never',
-    '--command', '--', '/bin/busybox', 'sh', '-c',
-    `/bin/busybox nslookup web.${SMOKE_NAMESPACE}.svc.${cluster.clusterDomain} && /bin/busybox wget -qO- -T 5 http://web.${SMOKE_NAMESPACE}/index.html`,
-  ]);
-  const resolved = probe.ok && /hello from/.test(probe.stdout);
-  record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, (probe.stdout + probe.stderr).trim().split('\n').slice(-4).join(' | '));
+  // Debian's static busybox wget segfaults in a FROM scratch image (static glibc without NSS), so the
+  // probe resolves with nslookup (its own resolver) and speaks HTTP with nc to the address found.
+  const fqdn = `web.${SMOKE_NAMESPACE}.svc.${cluster.clusterDomain}`;
+  const script = `ip=$(/bin/busybox nslookup ${fqdn} | /bin/busybox awk '/^Address: /{a=$2} END{print a}'); echo "resolved ${fqdn} to $ip"; printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 5 "$ip" 80`;
+  k(['-n', SMOKE_NAMESPACE, 'run', 'dns-probe', '--restart=Never', `--image=${TOOLBOX_IMAGE}`, '--image-pull-policy=Never', '--command', '--', '/bin/busybox', 'sh', '-c', script]);
+  let phase = '';
+  await waitUntil(
+    async () => {
+      phase = k(['-n', SMOKE_NAMESPACE, 'get', 'pod', 'dns-probe', '-o', 'jsonpath={.status.phase}']).stdout.trim();
+      return phase === 'Succeeded' || phase === 'Failed' ? '' : `phase ${phase}`;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  const logs = k(['-n', SMOKE_NAMESPACE, 'logs', 'dns-probe']).stdout.trim();
+  const service = k(['-n', SMOKE_NAMESPACE, 'get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']).stdout.trim();
+  const resolved = phase === 'Succeeded' && logs.includes(`to ${service}`) && /hello from/.test(logs);
+  record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, `${phase}: ${logs.split('\n').join(' | ')}`);
 
   k(['delete', 'namespace', SMOKE_NAMESPACE, '--wait=false']);
   return results;
