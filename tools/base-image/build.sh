@@ -138,12 +138,13 @@ if [ "$FORCE" = 1 ] || [ ! -s "$ROOTFS_TAR" ]; then
   cp "$WORK/node/package/LICENSE" "$root/usr/local/share/doc/node/LICENSE"
 
   say "[4/5] smoke test in a chroot"
-  chroot "$root" /bin/sh -c 'echo "      /bin/sh works"'
+  # smoke output goes to stderr so `--print-ref` prints nothing but the reference
+  chroot "$root" /bin/sh -c 'echo "      /bin/sh works"' >&2
   chroot "$root" /usr/local/bin/node -e '
     const crypto = require("node:crypto");
     const tz = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Tokyo", timeZoneName: "short" }).format(0);
     crypto.createHash("sha256").update("ok").digest("hex");
-    console.log(`      node ${process.version}, ICU ${process.versions.icu}, OpenSSL ${process.versions.openssl}, ${tz}`);'
+    console.log(`      node ${process.version}, ICU ${process.versions.icu}, OpenSSL ${process.versions.openssl}, ${tz}`);' >&2
 
   tar --numeric-owner -C "$root" -cf "$WORK/rootfs.tar" .
   mv "$WORK/rootfs.tar" "$ROOTFS_TAR"

@@ -119,6 +119,16 @@ describe('shutdown controller', () => {
     expect(exit).toHaveBeenCalled();
   });
 
+  it('keeps its signal listeners during shutdown, so libraries that exit when they are the last listener do not', async () => {
+    const { signals, exit, shutdown } = setup({ delayMs: 30 });
+    const otherListenerSaw: number[] = [];
+    signals.on('SIGTERM', () => otherListenerSaw.push(signals.listenerCount('SIGTERM')));
+    signals.emit('SIGTERM');
+    expect(otherListenerSaw).toEqual([2]);
+    await shutdown.shutdown('test');
+    expect(exit).toHaveBeenCalledExactlyOnceWith(0);
+  });
+
   it('stops listening for signals once disposed', async () => {
     const { signals, exit, shutdown } = setup();
     shutdown.dispose();

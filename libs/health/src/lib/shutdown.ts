@@ -4,7 +4,7 @@ export type ShutdownSignal = 'SIGTERM' | 'SIGINT';
 
 /** Where termination signals come from; `process` in production, an EventEmitter in tests. */
 export interface SignalSource {
-  once(signal: ShutdownSignal, listener: () => void): unknown;
+  on(signal: ShutdownSignal, listener: () => void): unknown;
   removeListener(signal: ShutdownSignal, listener: () => void): unknown;
 }
 
@@ -60,9 +60,11 @@ export function createShutdown(options: ShutdownOptions): Shutdown {
   let drained: (() => void) | undefined;
   let running: Promise<number> | undefined;
 
+  // Stay subscribed (not `once`) for the whole sequence: some libraries (the OpenAI Agents SDK's
+  // tracing) exit the process on a signal when they see no other listener left.
   const listeners = SIGNALS.map((signal) => {
     const listener = () => void shutdown(`received ${signal}`);
-    signals?.once(signal, listener);
+    signals?.on(signal, listener);
     return [signal, listener] as const;
   });
 
