@@ -29,9 +29,6 @@ export interface AppDependencies {
 }
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    finishTracking: (() => void) | null;
-  }
   interface FastifyInstance {
     /** Probe state: `main` marks it started and, on SIGTERM, shutting down. */
     health: Health;
@@ -75,12 +72,11 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   app.addHook('onReady', async () => health.markStarted());
   const { trackRequest } = dependencies;
   if (trackRequest) {
-    app.decorateRequest('finishTracking', null);
-    app.addHook('onRequest', async (request) => {
-      request.finishTracking = trackRequest();
+    // The raw response's 'close' fires once however the exchange ends (sent, or the client went away
+    // mid-request), so the in-flight count never leaks and shutdown never waits out its drain timeout.
+    app.addHook('onRequest', async (_request, reply) => {
+      reply.raw.once('close', trackRequest());
     });
-    app.addHook('onResponse', async (request) => request.finishTracking?.());
-    app.addHook('onRequestAbort', async (request) => request.finishTracking?.());
   }
 
   await app.register(errorsPlugin);
