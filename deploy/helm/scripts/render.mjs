@@ -9,7 +9,7 @@ import { chartDir } from './toolchain.mjs';
  * @typedef {object} RenderOptions
  * @property {string} helm path of the helm binary
  * @property {string[]} [valuesFiles] files beside the chart, e.g. ['values-dev.yaml']
- * @property {Record<string, string | number | boolean>} [set] --set-string/--set pairs
+ * @property {Record<string, string | number | boolean | null>} [set] --set-string/--set pairs; null removes the key
  * @property {string} [release]
  * @property {string} [namespace]
  */

@@ -22,6 +22,12 @@ for (const { major, helm: maybeHelm } of helms) {
         expect(prodService.spec.ports[0].nodePort).toBeUndefined();
       });
 
+      it('lets Kubernetes pick the NodePort when frontend.service.nodePort is null', () => {
+        const service = get(renderWith(helm, DEV, { ...FIXED_SECRETS, 'frontend.service.nodePort': null }), 'Service', 'todo-todo-app-frontend');
+        expect(service.spec.type).toBe('NodePort');
+        expect(service.spec.ports[0]).not.toHaveProperty('nodePort');
+      });
+
       it('keeps the backend on ClusterIP in every configuration', () => {
         for (const objects of [dev(), prod()]) {
           expect(get(objects, 'Service', 'todo-todo-app-backend').spec.type).toBe('ClusterIP');
@@ -279,6 +285,11 @@ for (const { major, helm: maybeHelm } of helms) {
       it('keeps the dev database on a PersistentVolumeClaim unless persistence is off', () => {
         const claims = get(dev(), 'StatefulSet', 'todo-todo-app-postgresql').spec.volumeClaimTemplates;
         expect(claims[0].spec.resources.requests.storage).toBe('1Gi');
+        // dev: the volume goes with the release; the chart default keeps it
+        const statefulSet = (objects: K8sObject[]) => get(objects, 'StatefulSet', 'todo-todo-app-postgresql');
+        expect(statefulSet(dev()).spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: 'Delete', whenScaled: 'Retain' });
+        const retained = renderWith(helm, DEV, { ...FIXED_SECRETS, 'postgresql.persistence.whenDeleted': 'Retain' });
+        expect(statefulSet(retained).spec.persistentVolumeClaimRetentionPolicy.whenDeleted).toBe('Retain');
         const ephemeral = get(renderWith(helm, DEV, { ...FIXED_SECRETS, 'postgresql.persistence.enabled': false }), 'StatefulSet', 'todo-todo-app-postgresql');
         expect(ephemeral.spec.volumeClaimTemplates).toBeUndefined();
         expect(podSpec(ephemeral).volumes).toContainEqual({ name: 'data', emptyDir: {} });

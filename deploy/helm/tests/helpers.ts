@@ -19,7 +19,7 @@ export const FIXED_SECRETS = {
 const renders = new Map<string, K8sObject[]>();
 
 /** Renders once per distinct input (Helm is slow on a busy machine); callers get a fresh deep copy. */
-export function renderWith(helm: string, valuesFiles: string[], set: Record<string, string | number | boolean> = {}, release = 'todo') {
+export function renderWith(helm: string, valuesFiles: string[], set: Record<string, string | number | boolean | null> = {}, release = 'todo') {
   const key = JSON.stringify([helm, valuesFiles, set, release]);
   if (!renders.has(key)) renders.set(key, render({ helm, valuesFiles, set, release }));
   return structuredClone(renders.get(key) as K8sObject[]);

@@ -2,7 +2,8 @@
 # Sandbox Kubernetes cluster (tools/sandbox-cluster, docs/sandbox-cluster.md).
 # Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack) if missing.
 # Only with SANDBOX_CLUSTER_UP=1: brings the cluster up (a cold build compiles Kubernetes from source,
-# see the measured times in the doc) and writes KUBECONFIG to dist/test-results/env for the suites.
+# see the measured times in the doc) and writes SANDBOX_KUBECONFIG and SANDBOX_BIN (its kubectl) to
+# dist/test-results/env for the deploy-e2e suite. Other suites keep the user's own KUBECONFIG.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
@@ -28,4 +29,7 @@ echo "sandbox-cluster: starting (cached binaries: ~1-2 min; a cold build compile
 out=$(node tools/sandbox-cluster/src/cli.mjs up) || { echo "sandbox-cluster: up failed (see the messages above)" >&2; exit 1; }
 echo "$out"
 mkdir -p dist/test-results
-echo "$out" | sed -n 's/^export KUBECONFIG=\(.*\)$/KUBECONFIG=\1/p' >> dist/test-results/env
+{
+  echo "$out" | sed -n 's/^export KUBECONFIG=\(.*\)$/SANDBOX_KUBECONFIG=\1/p'
+  echo "$out" | sed -n 's/^export PATH=\(.*\):\$PATH$/SANDBOX_BIN=\1/p'
+} >> dist/test-results/env

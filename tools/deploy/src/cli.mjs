@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
 import { findDeployHelm } from './helm.mjs';
 import { readImageRecord, requireImageRecord } from './images.mjs';
@@ -25,7 +25,10 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --cluster-type=TYPE         minikube|kind|sandbox|registry (default: from the context name)
   --registry=HOST/PATH        where to push images when the cluster cannot load them ($TODO_REGISTRY)
   --images-dir=DIR            image records written by docker-build (default dist/images)
-  --db-image-load=auto|always|never   dev only: load ${DEV_DATABASE_IMAGE} into the node (auto: if Docker has it)
+  --db-image=REF              dev only: the in-chart PostgreSQL image (default: the release's current one, else
+                              ${DEV_DATABASE_IMAGE}); offline: todo-app/postgres:15-bookworm (tools/base-image/postgres.sh)
+  --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it)
+  --values=FILE               extra values file after values-<environment>.yaml, repeatable; pass it on every deploy
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m)
   --plan                      print the plan and exit; touches no cluster
@@ -45,9 +48,11 @@ function parse(argv = process.argv.slice(2)) {
       'cluster-type': { type: 'string' },
       registry: { type: 'string', default: process.env.TODO_REGISTRY },
       'images-dir': { type: 'string', default: join(workspaceRoot, 'dist', 'images') },
+      'db-image': { type: 'string' },
       'db-image-load': { type: 'string', default: 'auto' },
       timeout: { type: 'string', default: '10m' },
       set: { type: 'string', multiple: true },
+      values: { type: 'string', multiple: true },
       plan: { type: 'boolean' },
       'current-values': { type: 'string' },
       json: { type: 'boolean' },
@@ -69,10 +74,23 @@ function parse(argv = process.argv.slice(2)) {
     throw new UsageError(`--cluster-type must be one of ${CLUSTER_TYPES.join(', ')}`);
   }
   if (!['auto', 'always', 'never'].includes(values['db-image-load'])) throw new UsageError('--db-image-load must be auto, always or never');
+  for (const file of values.values ?? []) {
+    if (!existsSync(file)) throw new UsageError(`--values file ${file} does not exist`);
+  }
   return { ...values, apps: /** @type {import('./plan.mjs').App[]} */ (apps), environment: /** @type {'dev' | 'prod'} */ (values.environment) };
 }
 
 class UsageError extends Error {}
+
+/**
+ * `--set` pairs pointing the in-chart PostgreSQL at an image reference.
+ * @param {string} ref e.g. todo-app/postgres:15-bookworm
+ */
+export function databaseImageValues(ref) {
+  const colon = ref.lastIndexOf(':');
+  if (colon <= ref.lastIndexOf('/') || ref.includes('@')) throw new UsageError(`--db-image must be REPOSITORY:TAG, not "${ref}"`);
+  return [`postgresql.image.repository=${ref.slice(0, colon)}`, `postgresql.image.tag=${ref.slice(colon + 1)}`];
+}
 
 /**
  * @param {string} binary
@@ -188,6 +206,10 @@ function releaseState({ context, namespace, release, helm }) {
  */
 function buildPlan(options, { context, currentValues, helm }) {
   const clusterType = /** @type {import('./cluster.mjs').ClusterType} */ (options['cluster-type'] ?? clusterTypeOf(context));
+  // A database image chosen on an earlier deploy stays, like the image of the app not being deployed.
+  const running = currentValues?.postgresql?.image;
+  const dbImage = options['db-image'] ?? (running?.repository && running?.tag ? `${running.repository}:${running.tag}` : DEV_DATABASE_IMAGE);
+  const dbImageSet = options.environment === 'dev' && dbImage !== DEV_DATABASE_IMAGE ? databaseImageValues(dbImage) : [];
   /** @type {Partial<Record<import('./plan.mjs').App, import('./images.mjs').ImageRecord>>} */
   const records = {};
   for (const app of APPS) {
@@ -196,9 +218,7 @@ function buildPlan(options, { context, currentValues, helm }) {
   }
   const loadDb = options['db-image-load'];
   const extraLoads =
-    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && dockerHasImage(DEV_DATABASE_IMAGE)))
-      ? [DEV_DATABASE_IMAGE]
-      : [];
+    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && dockerHasImage(dbImage))) ? [dbImage] : [];
   return planDeploy({
     apps: options.apps,
     environment: options.environment,
@@ -213,6 +233,8 @@ function buildPlan(options, { context, currentValues, helm }) {
     chartDir: relative(workspaceRoot, join(workspaceRoot, 'deploy', 'helm')),
     timeout: options.timeout,
     extraLoads,
+    extraValues: (options.values ?? []).map((file) => resolve(file)),
+    extraSetString: dbImageSet,
     extraSet: options.set ?? [],
   });
 }

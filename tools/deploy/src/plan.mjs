@@ -23,6 +23,8 @@ export const APPS = /** @type {const} */ (['backend', 'frontend']);
  * @property {string} chartDir chart path as passed to helm (relative to the workspace root)
  * @property {string} [timeout] helm --timeout, e.g. "10m"
  * @property {string[]} [extraLoads] further local images to load into the node (dev database image)
+ * @property {string[]} [extraValues] further values files (`-f`), after values-<environment>.yaml
+ * @property {string[]} [extraSetString] further `--set-string key=value` overrides (the database image)
  * @property {string[]} [extraSet] further `--set key=value` overrides, applied last
  */
 
@@ -131,7 +133,9 @@ export function planDeploy(input) {
       context,
       '-f',
       `${input.chartDir}/values-${environment}.yaml`,
+      ...(input.extraValues ?? []).flatMap((file) => ['-f', file]),
       ...setArgs,
+      ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair]),
       ...(input.extraSet ?? []).flatMap((pair) => ['--set', pair]),
       ...waitFlags,
       '--timeout',

@@ -146,6 +146,31 @@ describe('deploy of a change set, up to the cluster boundary', () => {
     expect(command.indexOf('postgresql.persistence.enabled=false')).toBeGreaterThan(command.indexOf(`frontend.image.tag=${FRONTEND_TAG}`));
   });
 
+  it('runs and loads another database image in dev when --db-image names one', () => {
+    const result = plan(['--app=backend', '--context=sandbox', '--db-image=todo-app/postgres:15-bookworm', '--db-image-load=always', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
+    const command = result.upgrade.command;
+    expect(command).toEqual(expect.arrayContaining(['--set-string', 'postgresql.image.repository=todo-app/postgres']));
+    expect(command[command.indexOf('postgresql.image.tag=15-bookworm') - 1]).toBe('--set-string');
+    expect(result.loads.map((step) => step.command.join(' '))).toContain('node tools/sandbox-cluster/src/cli.mjs load-image --image=todo-app/postgres:15-bookworm');
+
+    const bad = spawnSync('node', [cli, '--plan', '--app=backend', '--context=sandbox', '--db-image=postgres'], { encoding: 'utf8', cwd: root });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('--db-image must be REPOSITORY:TAG');
+  });
+
+  it('passes extra values files after the environment values file, and refuses one that does not exist', () => {
+    const overlay = join(mkdtempSync(join(tmpdir(), 'values-')), 'overlay.yaml');
+    writeFileSync(overlay, 'backend:\n  config:\n    LOG_LEVEL: info\n');
+    const result = plan(['--app=backend', '--context=sandbox', `--values=${overlay}`, `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
+    const command = result.upgrade.command;
+    expect(command[command.indexOf(overlay) - 1]).toBe('-f');
+    expect(command.indexOf(overlay)).toBeGreaterThan(command.indexOf('deploy/helm/values-dev.yaml'));
+
+    const missing = spawnSync('node', [cli, '--plan', '--app=backend', '--context=sandbox', '--values=/nonexistent/overlay.yaml'], { encoding: 'utf8', cwd: root });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('--values file /nonexistent/overlay.yaml does not exist');
+  });
+
   it('chart-only deploys keep both running images and load nothing', () => {
     const result = plan(['--chart-only', '--context=kind-todo', `--images-dir=${imagesDir({ backend: 'zzzzzzzzzzzz' })}`, `--current-values=${currentValues({ backend: BACKEND_TAG, frontend: FRONTEND_TAG })}`]);
     expect(result.builds).toEqual([]);

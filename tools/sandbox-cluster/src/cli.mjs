@@ -31,6 +31,8 @@ async function main() {
     case 'up': {
       const kubeconfig = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
       console.log(`export KUBECONFIG=${kubeconfig}`);
+      // kubectl built with the cluster, for tools that call `kubectl` (nx deploy, helm needs only KUBECONFIG)
+      console.log(`export PATH=${await buildBinaries()}:$PATH`);
       return 0;
     }
     case 'down': {

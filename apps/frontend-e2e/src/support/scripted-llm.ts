@@ -72,7 +72,11 @@ function response(body: { model?: string; input?: string | ResponsesItem[] }) {
   };
 }
 
-export async function startScriptedLlm(): Promise<ScriptedLlm> {
+/**
+ * Listens on 127.0.0.1 and a free port by default. The deploy e2e runs this same file in a pod (Node strips
+ * the types) with `{ host: '0.0.0.0', port: 443 }`, so it must stay free of TypeScript-only runtime syntax.
+ */
+export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }: { host?: string; port?: number } = {}): Promise<ScriptedLlm> {
   const state = { requests: [] as unknown[], delayMs: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -91,10 +95,10 @@ export async function startScriptedLlm(): Promise<ScriptedLlm> {
       }, state.delayMs);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(wanted, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://${host}:${port}/v1`,
     get requests() {
       return state.requests;
     },

@@ -1,0 +1,92 @@
+/**
+ * What a user's browser does against the frontend's NodePort, minus the rendering: same-origin calls to
+ * the frontend's API routes, with the HttpOnly session cookies the frontend sets. The test never talks to
+ * the backend directly.
+ */
+export interface Answer<T = unknown> {
+  status: number;
+  body: T;
+  text: string;
+}
+
+export class BrowserClient {
+  private readonly cookies = new Map<string, string>();
+
+  constructor(readonly origin: string) {}
+
+  async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Answer<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', origin: this.origin };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(new URL(path, this.origin), {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    for (const line of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = line.split(';');
+      const [name, ...value] = pair.split('=');
+      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) || value.join('=') === '';
+      if (expired) this.cookies.delete(name.trim());
+      else this.cookies.set(name.trim(), value.join('='));
+    }
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // HTML pages and plain text stay text
+    }
+    return { status: response.status, body: parsed as T, text };
+  }
+
+  get = <T = unknown>(path: string) => this.request<T>('GET', path);
+  post = <T = unknown>(path: string, body: unknown, timeoutMs?: number) => this.request<T>('POST', path, body, timeoutMs);
+  put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);
+  patch = <T = unknown>(path: string) => this.request<T>('PATCH', path);
+  delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
+}
+
+export interface Task {
+  id: number;
+  title: string;
+  description: string | null;
+  completed: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Sends GET /api/tasks through the frontend, `concurrency` at a time, until stopped; every answer that is not
+ * a 200 with a task list is kept, with its status and the start of its body.
+ */
+export function steadyStream(client: BrowserClient, concurrency = 3) {
+  let running = true;
+  let sent = 0;
+  const failures: string[] = [];
+  const loop = async () => {
+    while (running) {
+      sent += 1;
+      try {
+        const answer = await client.get<Task[]>('/api/tasks');
+        if (answer.status !== 200 || !Array.isArray(answer.body)) failures.push(`${answer.status} ${answer.text.slice(0, 200)}`);
+      } catch (error) {
+        failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+      }
+    }
+  };
+  const loops = Array.from({ length: concurrency }, loop);
+  return {
+    get sent() {
+      return sent;
+    },
+    failures,
+    async stop() {
+      running = false;
+      await Promise.all(loops);
+      return { sent, failures };
+    },
+  };
+}

@@ -1,0 +1,156 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const WORKSPACE = resolve(import.meta.dirname, '../../../..');
+
+/** KEY=VALUE lines the setup scripts of `npm test` wrote (tools/ci/setup/*.sh). */
+function setupEnv(): Record<string, string> {
+  const file = join(WORKSPACE, 'dist/test-results/env');
+  if (!existsSync(file)) return {};
+  const entries = readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => /^([A-Z0-9_]+)=(.*)$/.exec(line))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => [match[1], match[2]] as const);
+  return Object.fromEntries(entries);
+}
+
+const fromSetup = setupEnv();
+export const setting = (name: string): string | undefined => process.env[name] || fromSetup[name] || undefined;
+
+/** Seconds since the suite started, for the progress lines. */
+const started = Date.now();
+export function say(message: string) {
+  console.log(`[deploy-e2e ${((Date.now() - started) / 1000).toFixed(0).padStart(4)}s] ${message}`);
+}
+
+export interface Target {
+  context: string;
+  /** Environment for every child process: KUBECONFIG and a PATH with kubectl. */
+  env: NodeJS.ProcessEnv;
+  sandbox: boolean;
+  /** Why the suite cannot run, when it cannot. */
+  missing?: string;
+}
+
+/**
+ * The cluster to deploy to: DEPLOY_E2E_CONTEXT (a kind or Minikube context of the user's kubeconfig), or the
+ * sandbox cluster `npm test` starts with SANDBOX_CLUSTER_UP=1 (its kubeconfig and kubectl come from the setup).
+ */
+export function resolveTarget(): Target {
+  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
+  const userContext = setting('DEPLOY_E2E_CONTEXT');
+  const sandboxKubeconfig = setting('SANDBOX_KUBECONFIG');
+  const sandboxBin = setting('SANDBOX_BIN');
+  if (!userContext && sandboxKubeconfig) {
+    env.KUBECONFIG = sandboxKubeconfig;
+    if (sandboxBin) env.PATH = `${sandboxBin}:${process.env.PATH}`;
+  }
+  const none =
+    'no cluster: set DEPLOY_E2E_CONTEXT=<kube context> (kind, Minikube), or run `SANDBOX_CLUSTER_UP=1 npm test` to start the sandbox cluster';
+  if (!userContext && !sandboxKubeconfig) return { context: '', env, sandbox: false, missing: none };
+  const context = userContext ?? spawnSync('kubectl', ['config', 'current-context'], { encoding: 'utf8', env }).stdout?.trim();
+  if (!context) return { context: '', env, sandbox: false, missing: `kubectl finds no current context in ${env.KUBECONFIG}` };
+  return { context, env, sandbox: !userContext && context.includes('sandbox') };
+}
+
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to completion; throws with its output unless `allowFailure`. */
+export function run(target: Target, command: string, args: string[], options: { input?: string; allowFailure?: boolean; cwd?: string } = {}): RunResult {
+  const result = spawnSync(command, args, { encoding: 'utf8', env: target.env, input: options.input, cwd: options.cwd ?? WORKSPACE, maxBuffer: 64 * 1024 * 1024 });
+  const out = { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+  if (!options.allowFailure && result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${out.stderr.slice(-3000)}${out.stdout.slice(-2000)}`);
+  }
+  return out;
+}
+
+/** Runs a long command with its output streamed to ours (nx deploy prints its steps), resolving to its exit code. */
+export function stream(target: Target, command: string, args: string[]): Promise<{ status: number | null; output: string }> {
+  say(`$ ${command} ${args.join(' ')}`);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env: target.env, cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const take = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) console.log(`    | ${line}`);
+    };
+    child.stdout.on('data', take);
+    child.stderr.on('data', take);
+    child.on('error', reject);
+    child.on('close', (status) => resolvePromise({ status, output }));
+  });
+}
+
+export function kubectl(target: Target, namespace: string, args: string[], options: { input?: string; allowFailure?: boolean } = {}) {
+  return run(target, 'kubectl', ['--context', target.context, '-n', namespace, ...args], options);
+}
+
+// Kubernetes objects are untyped JSON here; each test reads the fields it asserts on.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type K8sObject = Record<string, any>;
+
+export function getJson(target: Target, namespace: string, args: string[]): K8sObject {
+  return JSON.parse(kubectl(target, namespace, [...args, '-o', 'json']).stdout) as K8sObject;
+}
+
+/**
+ * Polls `check` until it returns a value (not undefined), printing what it waits for and, every 15 s, the
+ * latest reason it is not there yet.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, { timeoutMs = 180_000, intervalMs = 1000 } = {}): Promise<T> {
+  const begun = Date.now();
+  say(`waiting for ${what}`);
+  let lastReport = begun;
+  let lastError = '';
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        say(`  ok after ${((Date.now() - begun) / 1000).toFixed(1)}s: ${what}`);
+        return value;
+      }
+      lastError = '';
+    } catch (error) {
+      lastError = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    }
+    if (Date.now() - begun > timeoutMs) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}${lastError ? ` (last error: ${lastError})` : ''}`);
+    if (Date.now() - lastReport > 15_000) {
+      say(`  still waiting for ${what}${lastError ? ` (${lastError})` : ''}`);
+      lastReport = Date.now();
+    }
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, intervalMs));
+  }
+}
+
+export interface PodState {
+  name: string;
+  uid: string;
+  component: string;
+  ready: boolean;
+  restarts: number;
+  image: string;
+}
+
+/** The release's long-running pods (not the migration Job's), by component. */
+export function releasePods(target: Target, namespace: string, release: string): PodState[] {
+  const list = getJson(target, namespace, ['get', 'pods', '-l', `app.kubernetes.io/instance=${release}`]);
+  return (list.items as K8sObject[])
+    .filter((pod) => pod.metadata.labels['app.kubernetes.io/component'] !== 'migrate' && !pod.metadata.deletionTimestamp)
+    .map((pod) => ({
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+      component: pod.metadata.labels['app.kubernetes.io/component'],
+      ready: (pod.status.conditions ?? []).some((c: K8sObject) => c.type === 'Ready' && c.status === 'True'),
+      restarts: (pod.status.containerStatuses ?? []).reduce((sum: number, c: K8sObject) => sum + c.restartCount, 0),
+      image: pod.spec.containers[0].image,
+    }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
