@@ -101,11 +101,15 @@ function llm(env: Env): Config['llm'] {
   return { apiKey, baseURL, model };
 }
 
-/** Reads and validates the environment; throws a ConfigError naming the first bad variable. */
-export function loadConfig(env: Env = process.env): Config {
+/**
+ * Reads and validates the environment; throws a ConfigError naming the first bad variable.
+ * `migrate` needs only the database: it signs no token, so it runs without JWT_SECRET_KEY even in production
+ * (the chart's migration Job gets DATABASE_URL alone).
+ */
+export function loadConfig(env: Env = process.env, { command = 'serve' }: { command?: 'serve' | 'migrate' } = {}): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const secret = text(env, 'JWT_SECRET_KEY');
-  if (!secret && nodeEnv === 'production') throw new ConfigError('JWT_SECRET_KEY', 'is required when NODE_ENV=production');
+  if (!secret && nodeEnv === 'production' && command === 'serve') throw new ConfigError('JWT_SECRET_KEY', 'is required when NODE_ENV=production');
   return {
     nodeEnv,
     host: text(env, 'HOST') ?? '0.0.0.0',

@@ -39,9 +39,8 @@ async function serve(config: Config): Promise<void> {
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
-  const config = loadConfig();
-  if (command === 'migrate') return runMigrations(config);
-  if (command === 'serve') return serve(config);
+  if (command === 'migrate') return runMigrations(loadConfig(process.env, { command }));
+  if (command === 'serve') return serve(loadConfig(process.env, { command }));
   throw new Error(`unknown command "${command}"; use "node main.js" to serve or "node main.js migrate"`);
 }
 

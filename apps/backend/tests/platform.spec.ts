@@ -96,6 +96,12 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^invalid configuration: ${variable} `));
   });
 
+  it('lets `migrate` run in production with only DATABASE_URL (the chart\'s migration Job has no JWT key)', () => {
+    const env = { NODE_ENV: 'production', DATABASE_URL: 'postgres://todo@db:5432/todo' };
+    expect(loadConfig(env, { command: 'migrate' }).databaseUrl).toBe(env.DATABASE_URL);
+    expect(() => loadConfig(env, { command: 'serve' })).toThrow(/^invalid configuration: JWT_SECRET_KEY /);
+  });
+
   it('never puts a secret value in its error messages', () => {
     try {
       loadConfig({ DATABASE_URL: 'postgres://user:hunter2@db:5432/x', PORT: 'x' });

@@ -45,7 +45,7 @@ export class BrowserClient {
   get = <T = unknown>(path: string) => this.request<T>('GET', path);
   post = <T = unknown>(path: string, body: unknown, timeoutMs?: number) => this.request<T>('POST', path, body, timeoutMs);
   put = <T = unknown>(path: string, body: unknown) => this.request<T>('PUT', path, body);
-  patch = <T = unknown>(path: string) => this.request<T>('PATCH', path);
+  patch = <T = unknown>(path: string, body: unknown) => this.request<T>('PATCH', path, body);
   delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
 }
 
