@@ -47,6 +47,7 @@ done
 TAG="${NODE_VERSION}-${DEBIAN_SUITE}"
 REF="${REPOSITORY}:${TAG}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=tools/base-image/minbase.sh
 . "$HERE/minbase.sh"
 # The cache folder is versioned by everything that shapes the root filesystem, these scripts included.
 RECIPE="$(printf '%s\n' "$NODE_VERSION" "$DEBIAN_SUITE" | cat - "$0" "$HERE/minbase.sh" | sha256sum | cut -c1-10)"

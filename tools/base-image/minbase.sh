@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by build.sh and postgres.sh (not run on its own): the Debian minbase system both images start
 # from, made once by `debootstrap --variant=minbase` and cached as ${CACHE_ROOT}/minbase-<suite>.tar.
 # The caller defines say() and fail() and sets CACHE_ROOT, DEBIAN_SUITE, DEBIAN_MIRROR (may be empty).

@@ -51,6 +51,7 @@ REF="${REPOSITORY}:${PG_MAJOR}-${DEBIAN_SUITE}"
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ENTRYPOINT_SRC="$HERE/postgres/docker-entrypoint.sh"
+# shellcheck source=tools/base-image/minbase.sh
 . "$HERE/minbase.sh"
 # The cache folder and the image label are versioned by everything that shapes the image.
 RECIPE="$(printf '%s\n' "$PG_MAJOR" "$DEBIAN_SUITE" "$PG_UID" | cat - "$0" "$HERE/minbase.sh" "$ENTRYPOINT_SRC" | sha256sum | cut -c1-10)"
@@ -159,7 +160,7 @@ EOF
   fi
   rm -rf "$root/etc/apt" && mv "$WORK/apt.orig" "$root/etc/apt"
   rm -f "$root/usr/sbin/policy-rc.d" "$root/etc/resolv.conf" "$root/etc/hostname"
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/* \
+  rm -rf "${root:?}"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old "$root"/var/log/* \
     "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/lintian/* "$root"/usr/share/locale/* \
     "$root"/tmp/* "$root"/var/tmp/* "$root"/proc/*
   find "$root/usr/share/doc" -mindepth 1 ! -type d ! -name copyright -delete
@@ -180,7 +181,7 @@ EOF
       echo "SELECT 1" | postgres --single -D /tmp/smoke -c log_checkpoints=off postgres >/dev/null' 2>&1 | sed 's/^/      /' >&2 \
     || fail "the smoke test failed (output above)" "rerun with --force; if it fails again, the Debian packages changed"
   # the engine mounts its own /dev; the image keeps the folder only
-  rm -rf "$root/tmp/smoke" "$root"/dev/*
+  rm -rf "${root:?}/tmp/smoke" "${root:?}"/dev/*
 
   tar --numeric-owner -C "$root" -cf "$WORK/rootfs.tar" .
   mv "$WORK/rootfs.tar" "$ROOTFS_TAR"
