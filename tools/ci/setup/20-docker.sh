@@ -2,7 +2,9 @@
 # Docker engine for the image suites: installs Debian's docker.io if missing, starts dockerd in the
 # background if no engine answers (no systemd here), then makes sure the offline Node base image exists
 # (tools/base-image/build.sh) and tells the suites which images to build on:
-#   NODE_IMAGE=<local base image>, DOCKER=/usr/bin/docker.
+#   NODE_IMAGE=<local base image>, DOCKER=/usr/bin/docker, and
+#   POSTGRES_IMAGE=<the offline PostgreSQL image's reference>: recorded, not built here; whoever needs it
+#   runs `tools/base-image/postgres.sh --print-ref`, which builds it once (images-e2e's postgres.spec.ts does).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
@@ -35,9 +37,12 @@ fi
 echo "docker engine $("$DOCKER" version --format '{{.Server.Version}}') is up"
 
 base_ref="$(bash tools/base-image/build.sh --print-ref)"
+postgres_ref="$(bash tools/base-image/postgres.sh --ref)"
 mkdir -p dist/test-results
 {
   echo "DOCKER=$DOCKER"
   echo "NODE_IMAGE=$base_ref"
+  echo "POSTGRES_IMAGE=$postgres_ref"
 } >> dist/test-results/env
 echo "base image: NODE_IMAGE=$base_ref"
+echo "PostgreSQL image (built on first use by tools/base-image/postgres.sh): POSTGRES_IMAGE=$postgres_ref"
