@@ -1,179 +1,79 @@
 #!/usr/bin/env node
 // @ts-check
-// `npx nx run workspace-checks:config-docs`: writes the chart values reference in docs/configuration.md
-// from deploy/helm/values.schema.json (every leaf key, its type and description) and the values files
-// (defaults and per-environment overrides). `--check` fails instead of writing when the doc is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+// `npx nx run workspace-checks:generate-docs`: rewrites the generated sections of the docs:
+//   docs/configuration.md  chart values, from deploy/helm/values.schema.json and the values files
+//   docs/architecture.md   the Nx project graph, from `nx graph`
+// `--check` fails instead of writing when a section is stale (the workspace-checks tests do the same).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { workspaceRoot } from './nx.mjs';
+import { chartValueRows, renderChartValues } from './chart-values.mjs';
+import { replaceSection } from './doc-sections.mjs';
+import { readProjectGraph, workspaceRoot, writeProjectGraph } from './nx.mjs';
+import { renderProjectGraph } from './project-graph-doc.mjs';
 
-export const DOC = 'docs/configuration.md';
+export const CONFIGURATION_DOC = 'docs/configuration.md';
+export const ARCHITECTURE_DOC = 'docs/architecture.md';
 const CHART = 'deploy/helm';
-
-/**
- * @typedef {{ type?: string | string[], const?: unknown, enum?: unknown[], minimum?: number, maximum?: number,
- *   properties?: Record<string, Schema>, $ref?: string, description?: string, items?: Schema }} Schema
- * @typedef {{ path: string, type: string, default: string, dev: string, prod: string, description: string }} Row
- */
-
-/**
- * @param {Schema} root
- * @param {Schema} node
- * @returns {Schema}
- */
-function resolve(root, node) {
-  if (!node.$ref) return node;
-  const name = node.$ref.replace('#/definitions/', '');
-  const target = /** @type {Record<string, Schema>} */ (/** @type {any} */ (root).definitions)[name];
-  if (!target) throw new Error(`values.schema.json: unresolved ${node.$ref}`);
-  return { ...resolve(root, target), ...(node.description ? { description: node.description } : {}), $ref: node.$ref };
-}
-
-/**
- * Human type of a leaf.
- * @param {Schema} schema resolved
- */
-function typeOf(schema) {
-  const ref = schema.$ref?.replace('#/definitions/', '');
-  if (ref === 'intLike') return 'integer (string or number)';
-  if (ref === 'quantity') return 'quantity';
-  if (ref === 'stringMap') return 'map of strings';
-  if (ref === 'port') return 'port';
-  if (schema.const !== undefined) return `\`${JSON.stringify(schema.const)}\` (fixed)`;
-  if (schema.enum) return `one of ${schema.enum.map((v) => `\`${v}\``).join(', ')}`;
-  const types = Array.isArray(schema.type) ? schema.type : [schema.type ?? 'any'];
-  const named = types.map((t) => (t === 'array' ? 'list' : t === 'object' ? 'object' : t)).join(' or ');
-  if (schema.minimum !== undefined && schema.maximum !== undefined) return `${named} ${schema.minimum}–${schema.maximum}`;
-  if (schema.minimum !== undefined) return `${named} ≥ ${schema.minimum}`;
-  return named;
-}
-
-/**
- * @param {unknown} value
- */
-function show(value) {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value === '' ? '`""`' : `\`${value}\``;
-  return `\`${JSON.stringify(value)}\``;
-}
-
-/**
- * @param {any} values
- * @param {string[]} path
- */
-function lookup(values, path) {
-  return path.reduce((node, key) => (node && typeof node === 'object' ? node[key] : undefined), values);
-}
-
-/**
- * Every leaf key of the schema with its type, description, default and per-environment values.
- * @param {{ schema: Schema, values: any, dev: any, prod: any }} input
- * @returns {Row[]}
- */
-export function chartValueRows({ schema, values, dev, prod }) {
-  /** @type {Row[]} */
-  const rows = [];
-  /** @type {string[]} */
-  const undescribed = [];
-  /**
-   * @param {Schema} node
-   * @param {string[]} path
-   */
-  const walk = (node, path) => {
-    const resolved = resolve(schema, node);
-    if (resolved.properties) {
-      for (const [key, child] of Object.entries(resolved.properties)) walk(child, [...path, key]);
-      return;
-    }
-    const dotted = path.join('.');
-    if (!resolved.description) undescribed.push(dotted);
-    rows.push({
-      path: dotted,
-      type: typeOf(resolved),
-      default: show(lookup(values, path)),
-      dev: show(lookup(dev, path)),
-      prod: show(lookup(prod, path)),
-      description: resolved.description ?? '',
-    });
-  };
-  walk(schema, []);
-  if (undescribed.length) throw new Error(`values.schema.json: add a "description" to ${undescribed.join(', ')}`);
-  return rows;
-}
-
-/** @param {string} text */
-const cell = (text) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-/**
- * Markdown tables, one per top-level section of the values.
- * @param {Row[]} rows
- */
-export function renderChartValues(rows) {
-  /** @type {Map<string, Row[]>} */
-  const sections = new Map();
-  for (const row of rows) {
-    const section = row.path.includes('.') ? row.path.split('.')[0] : 'general';
-    sections.set(section, [...(sections.get(section) ?? []), row]);
-  }
-  const out = [];
-  for (const [section, sectionRows] of sections) {
-    out.push(`### ${section === 'general' ? 'Names and pull secrets' : `\`${section}\``}`, '');
-    out.push('| Key | Type | Default | dev | prod | Description |', '|---|---|---|---|---|---|');
-    for (const r of sectionRows) out.push(`| \`${r.path}\` | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.dev)} | ${cell(r.prod)} | ${cell(r.description)} |`);
-    out.push('');
-  }
-  return out.join('\n').trimEnd();
-}
-
-/**
- * Replaces the text between `<!-- BEGIN generated:NAME ... -->` and `<!-- END generated:NAME -->`.
- * @param {string} doc
- * @param {string} name
- * @param {string} content
- */
-export function replaceSection(doc, name, content) {
-  const pattern = new RegExp(`(<!-- BEGIN generated:${name}[^>]*-->\\n)[\\s\\S]*?(\\n<!-- END generated:${name} -->)`);
-  if (!pattern.test(doc)) throw new Error(`${DOC}: markers for generated:${name} are missing`);
-  return doc.replace(pattern, (_m, begin, end) => `${begin}${content}${end}`);
-}
 
 /** @param {string} relative */
 const read = (relative) => readFileSync(join(workspaceRoot, relative), 'utf8');
 
-/** The doc as the generator would write it. */
-export function generatedDoc() {
+/** docs/configuration.md as the generator writes it. */
+export function generatedConfigurationDoc() {
   const rows = chartValueRows({
     schema: JSON.parse(read(`${CHART}/values.schema.json`)),
     values: parse(read(`${CHART}/values.yaml`)),
     dev: parse(read(`${CHART}/values-dev.yaml`)),
     prod: parse(read(`${CHART}/values-prod.yaml`)),
   });
-  return replaceSection(read(DOC), 'chart-values', renderChartValues(rows));
+  return replaceSection(read(CONFIGURATION_DOC), 'generated:chart-values', renderChartValues(rows), CONFIGURATION_DOC);
+}
+
+/**
+ * docs/architecture.md as the generator writes it.
+ * @param {import('./nx.mjs').ProjectGraph} graph
+ */
+export function generatedArchitectureDoc(graph) {
+  return replaceSection(read(ARCHITECTURE_DOC), 'generated:project-graph', renderProjectGraph(graph), ARCHITECTURE_DOC);
 }
 
 function main() {
   const check = process.argv.includes('--check');
-  const current = read(DOC);
-  const wanted = generatedDoc();
-  if (current === wanted) {
-    console.log(`${DOC} is up to date with ${CHART}/values.schema.json and the values files`);
-    return;
+  const dir = mkdtempSync(join(tmpdir(), 'generate-docs-'));
+  try {
+    console.log('generate-docs: computing the project graph (nx graph)');
+    const graph = readProjectGraph(writeProjectGraph(join(dir, 'graph.json')));
+    const stale = [];
+    for (const [file, wanted] of [
+      [CONFIGURATION_DOC, generatedConfigurationDoc()],
+      [ARCHITECTURE_DOC, generatedArchitectureDoc(graph)],
+    ]) {
+      if (read(file) === wanted) {
+        console.log(`generate-docs: ${file} is up to date`);
+      } else if (check) {
+        stale.push(file);
+      } else {
+        writeFileSync(join(workspaceRoot, file), wanted);
+        console.log(`generate-docs: wrote ${file}`);
+      }
+    }
+    if (stale.length) {
+      console.error(`generate-docs: ${stale.join(', ')} stale: run \`npx nx run workspace-checks:generate-docs\` and commit the result`);
+      process.exitCode = 1;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  if (check) {
-    console.error(`${DOC} is stale: run \`npx nx run workspace-checks:config-docs\` and commit the result`);
-    process.exit(1);
-  }
-  writeFileSync(join(workspaceRoot, DOC), wanted);
-  console.log(`wrote the chart values tables of ${DOC}`);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     main();
   } catch (error) {
-    console.error(`config-docs failed: ${error instanceof Error ? error.message : error}`);
+    console.error(`generate-docs failed: ${error instanceof Error ? error.message : error}`);
     process.exit(1);
   }
 }

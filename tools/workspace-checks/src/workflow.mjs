@@ -99,7 +99,7 @@ export function nxInvocations(workflow) {
       const script = step.run.replace(/\\\n\s*/g, ' ');
       for (const rawLine of script.split('\n')) {
         // a line may chain commands: `a && npx nx b; c`
-        for (const command of rawLine.split(/&&|\|\||;|\|/)) {
+        for (const command of rawLine.replace(/(^|\s)#.*$/, '').split(/&&|\|\||;|\|/)) {
           const match = /^\s*(?:npx\s+)?nx\s+(.+)$/.exec(command);
           if (!match) continue;
           found.push({ job, step: index, line: command.trim(), ...parseNxArgs(words(match[1])) });

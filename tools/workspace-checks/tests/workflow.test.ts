@@ -37,6 +37,14 @@ const REQUIRED: Record<string, { projects: string[]; why: string }> = {
   typecheck: { projects: projectsWithRootFile(graph, /^tsconfig\.json$/), why: 'has a tsconfig.json' },
 };
 
+/** The job may push to GHCR: packages: write, a login, and a lower-case ghcr.io/<owner> path in `variable`. */
+function expectGhcrPush(job: Job, variable: string) {
+  expect(job.permissions).toMatchObject({ packages: 'write' });
+  expect(job.steps.find((s) => s.uses?.startsWith('docker/login-action@'))?.with?.registry).toBe('ghcr.io');
+  const path = job.steps.find((s) => (s.run ?? '').includes(`${variable}=ghcr.io/`));
+  expect(path?.run, `a step sets ${variable}=ghcr.io/<owner>`).toContain('${GITHUB_REPOSITORY_OWNER,,}');
+}
+
 function firstStep(job: Job, predicate: (i: NxInvocation) => boolean, name: string) {
   return invocations.find((i) => i.job === name && predicate(i))?.step ?? -1;
 }
@@ -77,7 +85,7 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     expect(sync, '`npx nx sync:check` step').toBeDefined();
     const checks = affectedWith('lint', sync?.job)[0];
     expect(checks, 'the affected checks run in the same job').toBeDefined();
-    expect(sync!.step).toBeLessThan(checks!.step);
+    expect(sync?.step).toBeLessThan(checks?.step ?? -1);
   });
 
   it('needs no Nx Cloud', () => {
@@ -110,13 +118,15 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
 
   it('asks only for configurations that every project with the target defines', () => {
     const problems: string[] = [];
-    for (const invocation of invocations.filter((i) => i.configuration)) {
+    for (const invocation of invocations) {
+      const configuration = invocation.configuration;
+      if (!configuration) continue;
       for (const target of invocation.targets) {
         const projects = invocation.projects.length ? invocation.projects : projectsWithTarget(target);
         for (const project of projects) {
           const configurations = graph.nodes[project].data.targets[target]?.configurations ?? {};
-          if (!(invocation.configuration! in configurations)) {
-            problems.push(`\`${invocation.line}\`: ${project}:${target} has no configuration "${invocation.configuration}"`);
+          if (!(configuration in configurations)) {
+            problems.push(`\`${invocation.line}\`: ${project}:${target} has no configuration "${configuration}"`);
           }
         }
       }
@@ -136,14 +146,12 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
   });
 
   it('builds and pushes the affected apps\' images to GHCR with their content tags, on pushes to main only', () => {
-    const name = affectedWith('docker-build').find((i) => i.targets.length === 1)?.job;
-    expect(name, 'a job running only `nx affected -t docker-build`').toBeDefined();
-    const job = workflow.jobs[name!];
+    const name = affectedWith('docker-build').find((i) => i.targets.length === 1)?.job ?? '';
+    expect(name, 'a job running only `nx affected -t docker-build`').not.toBe('');
+    const job = workflow.jobs[name];
     expect(job.if).toMatch(/github\.event_name == 'push'/);
     expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
-    expect(job.permissions).toMatchObject({ packages: 'write' });
-    expect(String(job.env?.IMAGE_REGISTRY)).toMatch(/^ghcr\.io\//);
-    expect(job.steps.find((s) => s.uses?.startsWith('docker/login-action@'))?.with?.registry).toBe('ghcr.io');
+    expectGhcrPush(job, 'IMAGE_REGISTRY');
     const push = job.steps.find((s) => /docker push/.test(s.run ?? ''));
     expect(push?.run).toMatch(/dist\/images\/\*\.json/);
     expect(push?.run).toMatch(/\.repository/);
@@ -159,6 +167,11 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     expect(deploy.configuration).toBe('prod');
     const job = workflow.jobs[deploy.job];
     expect(job.environment, 'deploy job environment (protection rules gate it)').toBeTruthy();
+    // the deploy tool pushes each image to TODO_REGISTRY (--cluster-type=registry)
+    expect(deploy.passthrough).toContain('--cluster-type=registry');
+    expectGhcrPush(job, 'TODO_REGISTRY');
+    // secrets reach scripts through env, never spliced into the script text
+    expect(job.steps.filter((s) => /\$\{\{\s*secrets\./.test(s.run ?? ''))).toEqual([]);
     expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
     expect(job.if).toMatch(/github\.event_name == 'push'/);
     // A chart-only change makes no app affected: it ships through the chart's helm-deploy.
