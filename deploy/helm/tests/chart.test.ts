@@ -134,7 +134,7 @@ for (const { major, helm: maybeHelm } of helms) {
       });
 
       it('changes the frontend checksum/config when the frontend config changes', () => {
-        const after = renderWith(helm, DEV, { ...FIXED_SECRETS, 'frontend.config.LOG_LEVEL': 'warn' });
+        const after = renderWith(helm, DEV, { ...FIXED_SECRETS, 'frontend.config.CHAT_TIMEOUT_MS': '60000' });
         expect(annotations(after, 'frontend')['checksum/config']).not.toBe(annotations(dev(), 'frontend')['checksum/config']);
       });
 
