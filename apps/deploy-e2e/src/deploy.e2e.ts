@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
+import { BrowserClient, steadyStream, type Task, type TaskList } from './support/browser-client.js';
 import { getJson, type K8sObject, kubectl, releasePods, resolveTarget, run, say, setting, stream, waitFor, WORKSPACE, type PodState } from './support/cluster.js';
 import { LLM_NAME, overlayValues, sandboxVolume, scriptedLlmManifests } from './support/fixtures.js';
 
@@ -220,9 +220,10 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       const chat = await browser.post<{ response: string; tool_calls: string[] }>('/api/chat', { message: 'add task Water the cluster plants' }, 120_000);
       expect(chat.status, chat.text).toBe(200);
       expect(chat.body.tool_calls).toContain('add_task');
-      const tasks = await browser.get<Task[]>('/api/tasks');
-      expect(tasks.body.map((t) => t.title).sort()).toEqual(['Deployed task, edited', 'Survives the database outage', 'Water the cluster plants']);
-      expect(tasks.body.find((t) => t.title === 'Deployed task, edited')?.completed).toBe(true);
+      const tasks = await browser.get<TaskList>('/api/tasks');
+      expect(Array.isArray(tasks.body?.tasks), `GET /api/tasks: ${tasks.status} ${tasks.text.slice(0, 300)}`).toBe(true);
+      expect(tasks.body.tasks.map((t) => t.title).sort()).toEqual(['Deployed task, edited', 'Survives the database outage', 'Water the cluster plants']);
+      expect(tasks.body.tasks.find((t) => t.title === 'Deployed task, edited')?.completed).toBe(true);
     }),
   );
 
@@ -269,7 +270,7 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   it(
     '5. takes the backend out of the Service while the database is gone, and back with every task when it returns',
     timed('database outage', async () => {
-      tasksBeforeOutage = (await browser.get<Task[]>('/api/tasks')).body;
+      tasksBeforeOutage = (await browser.get<TaskList>('/api/tasks')).body.tasks;
       expect(tasksBeforeOutage).toHaveLength(3);
       expect(backendReady().status).toBe(200);
       say(`killing the database pod ${DATABASE_POD}`);
@@ -289,8 +290,8 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       await waitFor('the backend /ready answering 200', () => (backendReady().status === 200 ? true : undefined), { timeoutMs: 120_000 });
       await waitFor('the backend pod back in the Service endpoints', () => (backendEndpoints().ready === 1 ? true : undefined), { timeoutMs: 120_000 });
       const after = await waitFor('the task list through the frontend', async () => {
-        const answer = await browser.get<Task[]>('/api/tasks');
-        return answer.status === 200 ? answer.body : undefined;
+        const answer = await browser.get<TaskList>('/api/tasks');
+        return answer.status === 200 ? answer.body.tasks : undefined;
       });
       expect(after).toEqual(tasksBeforeOutage);
     }),
@@ -307,8 +308,8 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
         return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${firstBackendTag}`) ? true : undefined;
       });
       const tasks = await waitFor('the task list after the rollback', async () => {
-        const answer = await browser.get<Task[]>('/api/tasks');
-        return answer.status === 200 ? answer.body : undefined;
+        const answer = await browser.get<TaskList>('/api/tasks');
+        return answer.status === 200 ? answer.body.tasks : undefined;
       });
       expect(tasks).toEqual(tasksBeforeOutage);
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sandbox Kubernetes cluster (tools/sandbox-cluster, docs/sandbox-cluster.md).
 # Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack) if missing.
-# Only with SANDBOX_CLUSTER_UP=1: brings the cluster up (a cold build compiles Kubernetes from source,
+# Then, unless SANDBOX_CLUSTER_UP=0 (or not root, or DEPLOY_E2E_CONTEXT names another cluster): brings the
+# cluster up (a cold build compiles Kubernetes from source,
 # see the measured times in the doc) and writes SANDBOX_KUBECONFIG and SANDBOX_BIN (its kubectl) to
 # dist/test-results/env for the deploy-e2e suite. Other suites keep the user's own KUBECONFIG.
 set -euo pipefail
@@ -21,8 +22,14 @@ fi
 # The Debian containerd package may start a system containerd; ours is a separate instance, so that is harmless.
 command -v go >/dev/null || { echo "sandbox-cluster: Go is required to build the cluster binaries" >&2; exit 1; }
 
-if [ "${SANDBOX_CLUSTER_UP:-0}" != "1" ]; then
-  echo "sandbox-cluster: packages present; not starting the cluster (set SANDBOX_CLUSTER_UP=1 to start it here)"
+# Default: start it when the deploy suite has no other cluster to use (DEPLOY_E2E_CONTEXT) and we are root.
+if [ -z "${SANDBOX_CLUSTER_UP:-}" ]; then
+  if [ -n "${DEPLOY_E2E_CONTEXT:-}" ]; then SANDBOX_CLUSTER_UP=0; why="DEPLOY_E2E_CONTEXT=$DEPLOY_E2E_CONTEXT is the deploy suite's cluster"
+  elif [ "$(id -u)" != 0 ]; then SANDBOX_CLUSTER_UP=0; why="it needs root (containerd, kubelet, iptables); run as root or set DEPLOY_E2E_CONTEXT=<kind/minikube context>"
+  else SANDBOX_CLUSTER_UP=1; fi
+fi
+if [ "$SANDBOX_CLUSTER_UP" != "1" ]; then
+  echo "sandbox-cluster: not starting the cluster: ${why:-SANDBOX_CLUSTER_UP=$SANDBOX_CLUSTER_UP}; the deploy-e2e suite runs only against a cluster"
   exit 0
 fi
 echo "sandbox-cluster: starting (cached binaries: ~1-2 min; a cold build compiles Kubernetes, see docs/sandbox-cluster.md)"

@@ -49,6 +49,11 @@ export class BrowserClient {
   delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
 }
 
+/** GET /api/tasks answers `{ tasks: [...] }`, newest first. */
+export interface TaskList {
+  tasks: Task[];
+}
+
 export interface Task {
   id: number;
   title: string;
@@ -70,8 +75,8 @@ export function steadyStream(client: BrowserClient, concurrency = 3) {
     while (running) {
       sent += 1;
       try {
-        const answer = await client.get<Task[]>('/api/tasks');
-        if (answer.status !== 200 || !Array.isArray(answer.body)) failures.push(`${answer.status} ${answer.text.slice(0, 200)}`);
+        const answer = await client.get<TaskList>('/api/tasks');
+        if (answer.status !== 200 || !Array.isArray(answer.body?.tasks)) failures.push(`${answer.status} ${answer.text.slice(0, 200)}`);
       } catch (error) {
         failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       }
