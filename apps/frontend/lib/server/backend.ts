@@ -30,23 +30,42 @@ export function userPath(session: Session, rest: string): string {
   return `/api/${encodeURIComponent(session.userId)}${rest}`;
 }
 
-/** Calls `${BACKEND_URL}${path}`; network failures and timeouts become BackendUnavailableError. */
+/** Methods a request can be sent again with: the backend gives them the same effect however often they arrive. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+/** Connection errors that mean the request never reached a live backend (safe to send again for any method). */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Delays before the 2nd and 3rd attempt, in ms. */
+const RETRY_DELAYS_MS = [50, 200];
+
+function errorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/**
+ * Calls `${BACKEND_URL}${path}`; network failures and timeouts become BackendUnavailableError.
+ *
+ * During a backend rollout a pooled keep-alive connection can be closed by the old pod just as a request
+ * goes out on it, and a new connection can still be sent to an address that has stopped listening. Such
+ * a request is sent again (up to 3 attempts within the one timeout) when that cannot apply it twice: always
+ * for idempotent methods, and for the others only when the connection was refused.
+ */
 export async function backendFetch(path: string, request: BackendRequest = {}): Promise<Response> {
   const config = frontendConfig();
+  const method = request.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   if (request.session) headers.authorization = `Bearer ${request.session.token}`;
-  try {
-    return await fetch(`${config.backendUrl}${path}`, {
-      method: request.method ?? 'GET',
-      headers,
-      body: request.body ?? null,
-      cache: 'no-store',
-      redirect: 'manual',
-      signal: AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs),
-    });
-  } catch (error) {
-    const name = (error as Error | undefined)?.name;
-    throw new BackendUnavailableError(name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'unreachable');
+  const signal = AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal });
+    } catch (error) {
+      const name = (error as Error | undefined)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') throw new BackendUnavailableError('timeout');
+      const again = IDEMPOTENT.has(method.toUpperCase()) || NEVER_SENT.has(errorCode(error) ?? '');
+      if (!again || attempt >= RETRY_DELAYS_MS.length || signal.aborted) throw new BackendUnavailableError('unreachable');
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    }
   }
 }
 
