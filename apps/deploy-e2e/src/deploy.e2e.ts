@@ -268,13 +268,16 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   );
 
   it(
-    '5. takes the backend out of the Service while the database is gone, and back with every task when it returns',
+    '5. takes the backend out of the Service while the database pod is gone, and back with every task when it returns',
     timed('database outage', async () => {
       tasksBeforeOutage = (await browser.get<TaskList>('/api/tasks')).body.tasks;
       expect(tasksBeforeOutage).toHaveLength(3);
       expect(backendReady().status).toBe(200);
-      say(`killing the database pod ${DATABASE_POD}`);
-      k(['delete', 'pod', DATABASE_POD, '--grace-period=0', '--force', '--wait=false']);
+      // The StatefulSet would bring a killed pod back within seconds, before two readiness probes (5 s apart)
+      // could fail; held at 0 replicas the database stays gone until the suite brings it back.
+      say(`killing the database pod ${DATABASE_POD}, and keeping it down (StatefulSet ${RELEASE}-postgresql at 0 replicas)`);
+      k(['scale', 'statefulset', `${RELEASE}-postgresql`, '--replicas=0']);
+      k(['delete', 'pod', DATABASE_POD, '--grace-period=0', '--force', '--wait=false', '--ignore-not-found']);
 
       const notReady = await waitFor('the backend /ready answering 503', () => {
         const ready = backendReady();
@@ -286,6 +289,8 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       expect([502, 503, 504], `a clear error while the backend is out: ${during.text}`).toContain(during.status);
       expect(typeof during.body.detail).toBe('string');
 
+      say('bringing the database back (1 replica)');
+      k(['scale', 'statefulset', `${RELEASE}-postgresql`, '--replicas=1']);
       await waitFor('the database pod back and Ready', () => allReady(releasePods(target, NAMESPACE, RELEASE)), { timeoutMs: 240_000 });
       await waitFor('the backend /ready answering 200', () => (backendReady().status === 200 ? true : undefined), { timeoutMs: 120_000 });
       await waitFor('the backend pod back in the Service endpoints', () => (backendEndpoints().ready === 1 ? true : undefined), { timeoutMs: 120_000 });
