@@ -103,7 +103,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   await app.register(healthPlugin, { health });
   app.get('/', { schema: { hide: true } }, async () => ({ message: 'Todo AI Chatbot API', version: APP_VERSION, docs: '/docs' }));
   await app.register(authRoutes, { db, tokens, perMinute: config.rateLimit.authPerMinute });
-  await app.register(taskRoutes, { db });
+  await app.register(taskRoutes, { database });
   await app.register(chatRoutes, { db, agent, perMinute: config.rateLimit.chatPerMinute });
   await app.register(mcpRoutes, { db });
   return app;

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Db } from '../db/client';
+import type { Database } from '../db/client';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
 import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath } from '../schemas/api';
@@ -16,10 +16,10 @@ const failures = {
 };
 
 /** R6–R11: a user's tasks. `?url_user_id=` is accepted and ignored. */
-export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
+export async function taskRoutes(parent: FastifyInstance, options: { database: Database }) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options;
-  const listTasks = prepareTaskListing(db);
+  const { db } = options.database;
+  const listTasks = prepareTaskListing(options.database);
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', app.requireOwnPath);
   const common = { tags: ['tasks'], security: [{ bearer: [] }], querystring: LegacyQuery };
