@@ -5,7 +5,7 @@ import type { Database } from '../db/client';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
 import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath } from '../schemas/api';
-import { createTask, deleteTask, findTask, prepareTaskListing, setTaskCompleted, updateTask, type Task } from '../services/tasks';
+import { deleteTask, findTask, prepareTaskCreation, prepareTaskListing, setTaskCompleted, updateTask, type Task } from '../services/tasks';
 
 const found = (task: Task | undefined) => task ?? fail({ kind: 'task-not-found' });
 
@@ -20,6 +20,7 @@ export async function taskRoutes(parent: FastifyInstance, options: { database: D
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const { db } = options.database;
   const listTasks = prepareTaskListing(options.database);
+  const createTask = prepareTaskCreation(db);
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', app.requireOwnPath);
   const common = { tags: ['tasks'], security: [{ bearer: [] }], querystring: LegacyQuery };
@@ -43,7 +44,7 @@ export async function taskRoutes(parent: FastifyInstance, options: { database: D
     },
     async (request, reply) => {
       const { title, description } = request.body;
-      return reply.code(201).send(await createTask(db, currentUser(request).id, title, description));
+      return reply.code(201).send(await createTask(currentUser(request).id, title, description));
     },
   );
 

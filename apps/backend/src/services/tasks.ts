@@ -67,14 +67,30 @@ export async function findTask(db: Db, userId: string, taskId: number): Promise<
   return task;
 }
 
-export async function createTask(db: Db, userId: string, title: string, description?: string | null): Promise<Task> {
-  const now = new Date();
-  const [task] = await db
+export type CreateTask = (userId: string, title: string, description?: string | null) => Promise<Task>;
+
+/** Creating a task as a named prepared statement: building the INSERT cost Drizzle more than running it. */
+export function prepareTaskCreation(db: Db): CreateTask {
+  const statement = db
     .insert(tasks)
-    .values({ userId, title, description: description ?? null, completed: false, createdAt: now, updatedAt: now })
-    .returning(taskFields);
-  return task;
+    .values({
+      userId: sql.placeholder('userId'),
+      title: sql.placeholder('title'),
+      description: sql.placeholder('description'),
+      completed: false,
+      createdAt: sql.placeholder('now'),
+      updatedAt: sql.placeholder('now'),
+    })
+    .returning(taskFields)
+    .prepare('create_task');
+  return async (userId, title, description) => {
+    const [task] = await statement.execute({ userId, title, description: description ?? null, now: new Date() });
+    return task;
+  };
 }
+
+export const createTask = (db: Db, userId: string, title: string, description?: string | null): Promise<Task> =>
+  prepareTaskCreation(db)(userId, title, description);
 
 export async function updateTask(db: Db, userId: string, taskId: number, changes: TaskChanges): Promise<Task | undefined> {
   const [task] = await db
