@@ -16,7 +16,8 @@ import pg from 'pg';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const TARGETS = { list: { rps: 2500, p99: 50 }, create: { rps: 1200, p99: 50 } };
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+// BENCH_MAIN runs another build of the backend instead (to compare before and after a change).
+const main = process.env.BENCH_MAIN ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const check = process.argv.includes('--check');
 
