@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,8 @@ import pg from 'pg';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const TARGETS = { list: { rps: 2500, p99: 50 }, create: { rps: 1200, p99: 50 } };
-const main = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+// BENCH_MAIN runs another build of the backend instead (to compare before and after a change).
+const main = process.env.BENCH_MAIN ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const check = process.argv.includes('--check');
 
@@ -78,12 +79,50 @@ function cpuSeconds(pid) {
   }
 }
 
+// PostgreSQL's CPU seconds, all its processes (so other databases on the same server count too).
+function postgresSeconds() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(pid);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+// Where the machine's CPU went (Linux /proc/stat, in seconds): with other work on the same cores,
+// requests/s alone cannot tell a slow backend from a busy machine.
+function cpuSnapshot() {
+  let busy = NaN;
+  let niced = NaN;
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    busy = (user + system + irq + softirq + steal) / 100;
+    niced = nice / 100;
+  } catch {
+    // not Linux
+  }
+  const own = process.cpuUsage();
+  return { at: performance.now(), busy, niced, backend: cpuSeconds(child.pid), postgres: postgresSeconds(), loadGenerator: (own.user + own.system) / 1e6 };
+}
+
+function coresUsed(before, after) {
+  const seconds = (after.at - before.at) / 1000;
+  const cores = (key) => (after[key] - before[key]) / seconds;
+  const ours = cores('backend') + cores('postgres') + cores('loadGenerator');
+  return { backend: cores('backend'), postgres: cores('postgres'), loadGenerator: cores('loadGenerator'), others: Math.max(0, cores('busy') - ours), niced: cores('niced') };
+}
+
 function run(name, options) {
   return new Promise((resolve, reject) => {
-    const cpuBefore = cpuSeconds(child.pid);
-    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) =>
-      error ? reject(error) : resolve({ name, result, cpuMsPerRequest: ((cpuSeconds(child.pid) - cpuBefore) * 1000) / result.requests.total }),
-    );
+    const before = cpuSnapshot();
+    const instance = autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) => {
+      if (error) return reject(error);
+      const after = cpuSnapshot();
+      resolve({ name, result, cpuMsPerRequest: ((after.backend - before.backend) * 1000) / result.requests.total, cores: coresUsed(before, after) });
+    });
     autocannon.track(instance, { renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false });
   });
 }
@@ -93,6 +132,7 @@ const dbUrl = new URL(adminUrl);
 dbUrl.pathname = `/${dbName}`;
 let child;
 let exitCode = 0;
+const loadBefore = loadavg().map((l) => l.toFixed(1)).join(' ');
 try {
   say(`creating database ${dbName}`);
   await withAdmin(`CREATE DATABASE ${dbName}`);
@@ -133,7 +173,7 @@ try {
     }),
   ];
 
-  console.log(`\nload average during the run: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
+  console.log(`\nload average before the run: ${loadBefore}; at its end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
   console.log('scenario  req/s    p50 ms  p99 ms  errors  non-2xx  backend CPU ms/req  target');
   for (const { name, result, cpuMsPerRequest } of results) {
     const target = TARGETS[name];
@@ -143,6 +183,11 @@ try {
     console.log(
       `${name.padEnd(8)}  ${String(Math.round(result.requests.average)).padStart(6)}  ${String(result.latency.p50).padStart(6)}  ${String(result.latency.p99).padStart(6)}  ${String(result.errors + result.timeouts).padStart(6)}  ${String(result.non2xx).padStart(7)}  ${cpuMsPerRequest.toFixed(3).padStart(18)}  ≥${target.rps} req/s, p99 ≤${target.p99} ms: ${ok ? 'met' : 'MISSED'}`,
     );
+  }
+  console.log('\nCPU cores used during each scenario (/proc): backend, PostgreSQL (all its databases), autocannon, other processes at normal and at low (nice) priority');
+  for (const { name, cores } of results) {
+    const f = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
+    console.log(`${name.padEnd(8)}  backend ${f(cores.backend)}  postgres ${f(cores.postgres)}  autocannon ${f(cores.loadGenerator)}  other processes ${f(cores.others)} + niced ${f(cores.niced)}`);
   }
 } catch (error) {
   console.error(`[bench] failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -35,6 +35,8 @@ declare module 'fastify' {
   }
 }
 
+const ROUTER_OPTIONS = { maxParamLength: 200 };
+
 /** Builds the API; tests drive it with `inject()`, production calls `listen()`. */
 export async function buildApp(config: Config, dependencies: AppDependencies = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,7 +48,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: ROUTER_OPTIONS,
     // Requests the router cannot even parse (bad percent-encoding) get the API's error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
@@ -79,7 +81,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     });
   }
 
-  await app.register(errorsPlugin);
+  await app.register(errorsPlugin, { routerOptions: ROUTER_OPTIONS });
   await app.register(validationPlugin);
   app.addSchema(Detail);
   app.addSchema(ValidationDetail);
@@ -103,7 +105,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   await app.register(healthPlugin, { health });
   app.get('/', { schema: { hide: true } }, async () => ({ message: 'Todo AI Chatbot API', version: APP_VERSION, docs: '/docs' }));
   await app.register(authRoutes, { db, tokens, perMinute: config.rateLimit.authPerMinute });
-  await app.register(taskRoutes, { db });
+  await app.register(taskRoutes, { database });
   await app.register(chatRoutes, { db, agent, perMinute: config.rateLimit.chatPerMinute });
   await app.register(mcpRoutes, { db });
   return app;

@@ -87,6 +87,23 @@ describe('bad input never causes a 500', () => {
     expect(res.json()).toEqual({ detail: 'Not Found' });
   });
 
+  it('answers a known path with the wrong method with 405 Method Not Allowed and the methods it allows', async () => {
+    const cases = [
+      ['PUT', `/api/${alice.id}/tasks`, 'GET, HEAD, POST'],
+      ['PATCH', taskUrl, 'DELETE, GET, HEAD, PUT'],
+      ['GET', `${taskUrl}/complete`, 'PATCH'],
+      ['GET', '/api/auth/login', 'POST'],
+      ['DELETE', '/ready', 'GET, HEAD'],
+    ] as const;
+    for (const [method, url, allow] of cases) {
+      // Routing comes first, as in the original: no credentials needed to learn the allowed methods.
+      const res = await expectClientError({ method, url: `${url}?url_user_id=x` }, 405);
+      expect(res.json()).toEqual({ detail: 'Method Not Allowed' });
+      expect(res.headers.allow).toBe(allow);
+    }
+    expect((await app.inject({ method: 'DELETE', url: `/api/${alice.id}/unknown` })).json()).toEqual({ detail: 'Not Found' });
+  });
+
   it('answers bad path parameters with 422, including out-of-range and huge ids', async () => {
     for (const id of ['abc', '1.5', '-', '99999999999999999999', '2147483648', "1'; DROP TABLE tasks;--"]) {
       await expectClientError({ method: 'GET', url: `/api/${alice.id}/tasks/${encodeURIComponent(id)}`, headers: alice.auth }, 422);

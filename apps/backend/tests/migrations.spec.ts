@@ -84,7 +84,7 @@ describe.each(engines)('migrations (%s)', (engine) => {
       );
       await s.query(
         `INSERT INTO tasks (title, description, completed, user_id, created_at, updated_at) VALUES
-         ('old task', '', false, $1, '2026-01-03 10:00:00.5', '2026-01-03 10:00:00.5'),
+         ('old task', '', false, $1, '2026-01-03 10:00:00.500999', '2026-01-03 10:00:00.500999'),
          ('done task', NULL, true, $1, '2026-01-04 10:00:00', '2026-01-05 11:00:00')`,
         [userId],
       );

@@ -51,6 +51,13 @@ describe('probes, docs, CORS and rate limits', () => {
     expect(denied.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('keeps 404 for unknown paths and 405 for wrong methods beside the CORS preflight route', async () => {
+    expect((await app.inject({ method: 'GET', url: '/nope' })).statusCode).toBe(404);
+    const wrongMethod = await app.inject({ method: 'GET', url: '/api/auth/login' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
+  });
+
   it('limits login attempts per client address with 429 and Retry-After', async () => {
     const attempt = (ip: string) =>
       app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: ip, payload: { email: 'x@example.com', password: 'short' } });

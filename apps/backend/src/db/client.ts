@@ -14,9 +14,17 @@ export interface SqlSession {
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
 }
 
+/** Runs a prepared statement with its parameters; rows come as the driver builds them. */
+export type PreparedQuery<Row> = (params: unknown[]) => Promise<Row[]>;
+
 export interface Database {
   kind: 'postgres' | 'pglite';
   db: Db;
+  /**
+   * A named statement, parsed and planned once per connection, whose rows skip the ORM's mapping:
+   * for hot reads whose selected columns are already named and shaped as the caller wants them.
+   */
+  prepare<Row>(name: string, query: { sql: string }): PreparedQuery<Row>;
   /** Runs `work` on one dedicated connection (advisory locks are per connection). */
   withSession<T>(work: (session: SqlSession) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -48,6 +56,8 @@ function openPostgres(url: string, max: number): Database {
   return {
     kind: 'postgres',
     db,
+    prepare: <Row>(name: string, { sql: text }: { sql: string }) =>
+      async (values: unknown[]) => (await pool.query<Row & pg.QueryResultRow>({ name, text, values })).rows,
     async withSession(work) {
       const client = await pool.connect();
       try {
@@ -79,6 +89,9 @@ async function openPglite(dataDir: string, template?: Blob): Promise<Database> {
   return {
     kind: 'pglite',
     db,
+    // PGlite runs in-process: there is no round trip or plan to save, only the ORM's mapping.
+    prepare: <Row>(_name: string, { sql: text }: { sql: string }) =>
+      async (values: unknown[]) => (await client.query<Row>(text, values)).rows,
     withSession(work) {
       const session = {
         exec: async (sql: string) => void (await client.exec(sql)),

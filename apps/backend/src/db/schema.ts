@@ -49,5 +49,4 @@ export const messages = pgTable('messages', {
 
 export const schema = { users, tasks, conversations, messages };
 export type UserRow = typeof users.$inferSelect;
-export type TaskRow = typeof tasks.$inferSelect;
 export type MessageRow = typeof messages.$inferSelect;

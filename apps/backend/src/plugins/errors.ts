@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
 import { DomainError, type Failure } from '../errors';
 import { toValidationIssues } from './validation';
 
@@ -68,8 +69,37 @@ function send(reply: FastifyReply, answer: Answer) {
   return reply.code(answer.status).type('application/json; charset=utf-8').send({ detail: answer.detail });
 }
 
-export const errorsPlugin = fp(async function errors(app: FastifyInstance) {
-  app.setNotFoundHandler((_request, reply) => send(reply, { status: 404, detail: 'Not Found' }));
+/** The routes registered so far, to tell which methods a path answers (Fastify's own router does not say). */
+function createRouteIndex(routerOptions: FindMyWay.Config<FindMyWay.HTTPVersion.V1>) {
+  const router = FindMyWay(routerOptions);
+  const methods = new Set<HTTPMethod>();
+  return {
+    add(method: string | string[], url: string) {
+      // A catch-all (the CORS preflight `OPTIONS *`) says nothing about which paths exist.
+      if (url === '*' || url === '/*') return;
+      for (const m of [method].flat() as HTTPMethod[]) {
+        methods.add(m);
+        router.on(m, url, () => undefined);
+      }
+    },
+    methodsFor: (url: string) => [...methods].filter((m) => router.find(m, url) !== null).sort(),
+  };
+}
+
+export interface ErrorsOptions {
+  /** The app's own router options, so a path is "known" exactly when Fastify would route it. */
+  routerOptions: FindMyWay.Config<FindMyWay.HTTPVersion.V1>;
+}
+
+export const errorsPlugin = fp(async function errors(app: FastifyInstance, options: ErrorsOptions) {
+  const routes = createRouteIndex(options.routerOptions);
+  app.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  // A known path with another method is 405 with `Allow`, as the original (FastAPI) answered.
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = routes.methodsFor(request.url);
+    if (allowed.length === 0) return send(reply, { status: 404, detail: 'Not Found' });
+    return send(reply.header('allow', allowed.join(', ')), { status: 405, detail: 'Method Not Allowed' });
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return send(reply, answerFor(error.failure));

@@ -1,26 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import type { Db } from '../db/client';
-import type { TaskRow } from '../db/schema';
+import type { Database } from '../db/client';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
-import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath, type TaskJson } from '../schemas/api';
-import { createTask, deleteTask, findTask, prepareTaskListing, setTaskCompleted, updateTask } from '../services/tasks';
+import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath } from '../schemas/api';
+import { deleteTask, findTask, prepareTaskCreation, prepareTaskListing, setTaskCompleted, updateTask, type Task } from '../services/tasks';
 
-export function toTaskJson(task: TaskRow): TaskJson {
-  return {
-    title: task.title,
-    description: task.description,
-    id: task.id,
-    user_id: task.userId,
-    completed: task.completed,
-    created_at: task.createdAt.toISOString(),
-    updated_at: task.updatedAt.toISOString(),
-  };
-}
-
-const found = (task: TaskRow | undefined) => (task ? toTaskJson(task) : fail({ kind: 'task-not-found' }));
+const found = (task: Task | undefined) => task ?? fail({ kind: 'task-not-found' });
 
 const failures = {
   401: Type.Ref('Detail'),
@@ -29,10 +16,11 @@ const failures = {
 };
 
 /** R6–R11: a user's tasks. `?url_user_id=` is accepted and ignored. */
-export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
+export async function taskRoutes(parent: FastifyInstance, options: { database: Database }) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  const { db } = options;
-  const listTasks = prepareTaskListing(db);
+  const { db } = options.database;
+  const listTasks = prepareTaskListing(options.database);
+  const createTask = prepareTaskCreation(db);
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', app.requireOwnPath);
   const common = { tags: ['tasks'], security: [{ bearer: [] }], querystring: LegacyQuery };
@@ -40,7 +28,7 @@ export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
   app.get(
     '/api/:user_id/tasks',
     { schema: { ...common, summary: 'List tasks, newest first', params: UserPath, response: { 200: TaskList, ...failures } } },
-    async (request) => ({ tasks: (await listTasks(currentUser(request).id)).map(toTaskJson) }),
+    async (request) => ({ tasks: await listTasks(currentUser(request).id) }),
   );
 
   app.post(
@@ -56,7 +44,7 @@ export async function taskRoutes(parent: FastifyInstance, options: { db: Db }) {
     },
     async (request, reply) => {
       const { title, description } = request.body;
-      return reply.code(201).send(toTaskJson(await createTask(db, currentUser(request).id, title, description)));
+      return reply.code(201).send(await createTask(currentUser(request).id, title, description));
     },
   );
 

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
-import type { TaskRow } from '../db/schema';
-import { createTask, deleteTask, listTasks, setTaskCompleted, updateTask, type TaskFilter } from '../services/tasks';
+import { createTask, deleteTask, listTasks, setTaskCompleted, updateTask, type Task, type TaskFilter } from '../services/tasks';
 
 /**
  * The five task tools, written once and served both to the chat agent and by the MCP server.
@@ -45,7 +44,7 @@ function descriptionProblem(description: string | null | undefined): string | un
 const filterOf = (status: string | null | undefined): TaskFilter =>
   status === 'pending' || status === 'completed' ? status : 'all';
 
-const taskLine = (task: TaskRow) =>
+const taskLine = (task: Task) =>
   `${task.completed ? '✅' : '⬜'} #${task.id}: ${task.title}${task.description ? ` - ${task.description}` : ''}`.trimEnd();
 
 export const addTask = defineTool({
