@@ -16,7 +16,10 @@ const server: Server = createServer((socket) => {
   socket.on('close', () => sockets.delete(socket));
   socket.once('data', () => {
     seen += 1;
-    if (seen <= resets) return socket.resetAndDestroy();
+    if (seen <= resets) {
+      socket.resetAndDestroy();
+      return;
+    }
     const body = JSON.stringify({ attempt: seen });
     socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`);
   });

@@ -59,11 +59,12 @@ export function importImage(ref, containerdSocket) {
     save.stderr.on('data', (chunk) => (errors += chunk));
     load.stderr.on('data', (chunk) => (errors += chunk));
     load.stdout.resume();
-    let saveCode = /** @type {number | null} */ (null);
-    save.on('close', (code) => (saveCode = code));
-    load.on('close', (code) => {
-      if (code === 0 && saveCode === 0) resolve(undefined);
-      else reject(new ImageError(`importing ${ref} failed (docker save exit ${saveCode}, ctr import exit ${code}): ${errors.trim()}`));
+    // Both ends must have exited: ctr can finish (EOF on its stdin) before docker's exit is reported.
+    const exited = (/** @type {import('node:child_process').ChildProcess} */ child) =>
+      new Promise((resolveExit) => child.on('close', (code, signal) => resolveExit(code ?? signal)));
+    Promise.all([exited(save), exited(load)]).then(([saveCode, loadCode]) => {
+      if (saveCode === 0 && loadCode === 0) resolve(undefined);
+      else reject(new ImageError(`importing ${ref} failed (docker save exit ${saveCode}, ctr import exit ${loadCode}): ${errors.trim()}`));
     });
   });
 }
