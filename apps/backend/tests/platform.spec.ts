@@ -1,3 +1,4 @@
+import { openDatabase } from '../src/db/client';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from '../src/config';
 import { signUp, testApp } from './support/app';
@@ -79,6 +80,25 @@ describe('probes, docs, CORS and rate limits', () => {
     const third = await chat('10.0.1.3');
     expect(third.statusCode).toBe(429);
     expect(third.headers['retry-after']).toBeDefined();
+  });
+});
+
+describe('database outage', () => {
+  it('answers 503 with Retry-After and no internals while the database cannot be reached', async () => {
+    // a PostgreSQL URL where nothing listens: every query fails to connect
+    const database = await openDatabase({ url: 'postgres://todo:todo@127.0.0.1:1/todo', poolMax: 1 });
+    const app = await testApp({ database });
+    try {
+      const register = await app.inject({ method: 'POST', url: '/api/auth/register', payload: { name: 'N', email: 'n@example.com', password: 'correct horse battery' } });
+      expect(register.statusCode).toBe(503);
+      expect(register.headers['retry-after']).toBe('5');
+      expect(register.json()).toEqual({ detail: 'The database is unavailable right now. Please try again shortly.' });
+      expect(register.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack/);
+      expect((await app.inject('/ready')).statusCode).toBe(503);
+    } finally {
+      await app.close();
+      await database.close();
+    }
   });
 });
 

@@ -101,6 +101,21 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance, optio
     return send(reply.header('allow', allowed.join(', ')), { status: 405, detail: 'Method Not Allowed' });
   });
 
+  /** Connection-level failures of the database (node-postgres or PostgreSQL's own codes), through `cause` chains. */
+  const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
+  const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused/i;
+  function isDatabaseUnavailable(error: unknown): boolean {
+    let current = error;
+    for (let depth = 0; current && depth < 5; depth++) {
+      const { code, message, errors } = current as { code?: unknown; message?: unknown; errors?: unknown };
+      if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08/.test(code))) return true;
+      if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+      if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+      current = (current as { cause?: unknown }).cause;
+    }
+    return false;
+  }
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return send(reply, answerFor(error.failure));
     if (error.validation) {
@@ -117,6 +132,12 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance, optio
     if (known) return send(reply, known);
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) return send(reply, { status, detail: STATUS_TEXT[status] ?? 'Bad Request' });
+    if (isDatabaseUnavailable(error)) {
+      // The database restarts or fails over: a retryable 503, as /ready says, not a 500.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', '5');
+      return send(reply, { status: 503, detail: 'The database is unavailable right now. Please try again shortly.' });
+    }
     request.log.error({ err: error }, 'unhandled error');
     return send(reply, { status: 500, detail: 'Internal Server Error' });
   });
