@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -98,6 +98,9 @@ export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): P
   };
   if (process.env.TEST_DATABASE_URL) {
     env.DATABASE_URL = process.env.TEST_DATABASE_URL;
+    // PostgreSQL is migrated by `main.js migrate`, as the chart's migration Job does (only PGlite migrates itself).
+    const migrated = spawnSync(process.execPath, [BACKEND_MAIN, 'migrate'], { cwd: join(WORKSPACE, 'apps/backend/dist'), env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+    if (migrated.status !== 0) throw new Error(`node main.js migrate failed (${migrated.status}):\n${migrated.stdout}${migrated.stderr}`);
   } else {
     env.PGLITE_DATA_DIR = dataDir;
   }
