@@ -84,6 +84,20 @@ function backendEndpoints() {
   return { ready: endpoints.filter((e) => e.conditions?.ready === true).length, total: endpoints.length };
 }
 
+const pods = () => releasePods(target, NAMESPACE, RELEASE);
+
+/** True once the release runs exactly one backend pod, Ready, on `tag` (the old one gone). */
+function backendOnlyOn(tag: string): true | undefined {
+  const backends = pods().filter((p) => p.component === 'backend');
+  return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${tag}`) ? true : undefined;
+}
+
+/** The user's tasks through the frontend, once it answers 200. */
+async function tasksWhenServed(browser: BrowserClient): Promise<Task[] | undefined> {
+  const answer = await browser.get<TaskList>('/api/tasks');
+  return answer.status === 200 ? answer.body.tasks : undefined;
+}
+
 function nodeAddress(): string {
   const fixed = setting('DEPLOY_E2E_NODE_ADDRESS');
   if (fixed) return fixed;
@@ -159,9 +173,9 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       expect(afterBackend.created, 'the install ran the migration Job with exactly one pod').toHaveLength(1);
 
       await deploy('frontend');
-      const pods = await waitFor('backend, frontend and database pods Ready', () => allReady(releasePods(target, NAMESPACE, RELEASE)));
-      expect(pods.find((p) => p.component === 'backend')?.image).toContain(`:${firstBackendTag}`);
-      expect(pods.find((p) => p.component === 'frontend')?.image).toContain(`:${imageRecord('frontend').tag}`);
+      const ready = await waitFor('backend, frontend and database pods Ready', () => allReady(pods()));
+      expect(ready.find((p) => p.component === 'backend')?.image).toContain(`:${firstBackendTag}`);
+      expect(ready.find((p) => p.component === 'frontend')?.image).toContain(`:${imageRecord('frontend').tag}`);
 
       const runs = migrationRuns();
       expect(runs.created, 'one migration pod per Helm operation (install, then the frontend upgrade), none retried').toHaveLength(2);
@@ -230,7 +244,7 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   it(
     '3. rolls out a backend-only change with zero failed requests through the frontend, leaving the frontend pods alone',
     timed('backend rollout under load', async () => {
-      const before = releasePods(target, NAMESPACE, RELEASE);
+      const before = pods();
       const frontendBefore = before.filter((p) => p.component === 'frontend');
       writeFileSync(BACKEND_CHANGE, `// deploy-e2e: a backend change shipped at ${new Date().toISOString()}; the suite removes this file\nexport {};\n`);
 
@@ -238,17 +252,14 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       await deploy('backend');
       const newTag = imageRecord('backend').tag;
       expect(newTag, 'a changed backend gets a new content tag').not.toBe(firstBackendTag);
-      await waitFor('the old backend pod gone and the new one Ready', () => {
-        const backends = releasePods(target, NAMESPACE, RELEASE).filter((p) => p.component === 'backend');
-        return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${newTag}`) ? true : undefined;
-      });
+      await waitFor('the old backend pod gone and the new one Ready', () => backendOnlyOn(newTag));
       await new Promise((resolveSleep) => setTimeout(resolveSleep, 3000));
       const { sent, failures } = await load.stop();
       say(`steady stream through the frontend during the rollout: ${sent} requests, ${failures.length} failed`);
       expect(failures, 'requests that failed during the rollout').toEqual([]);
       expect(sent).toBeGreaterThan(50);
 
-      const after = releasePods(target, NAMESPACE, RELEASE);
+      const after = pods();
       expect(after.filter((p) => p.component === 'frontend')).toEqual(frontendBefore);
       expect(after.find((p) => p.component === 'backend')?.uid).not.toBe(before.find((p) => p.component === 'backend')?.uid);
     }),
@@ -257,13 +268,13 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   it(
     '4. redeploys with no change without restarting any pod',
     timed('no-change redeploy', async () => {
-      const before = releasePods(target, NAMESPACE, RELEASE);
+      const before = pods();
       const output = await deploy('backend');
       expect(output).toContain(`backend.image.tag=${imageRecord('backend').tag}`);
       rmSync(BACKEND_CHANGE, { force: true });
       // give a rollout, had one started, the time to show
       await new Promise((resolveSleep) => setTimeout(resolveSleep, 5000));
-      expect(releasePods(target, NAMESPACE, RELEASE)).toEqual(before);
+      expect(pods()).toEqual(before);
     }),
   );
 
@@ -291,13 +302,10 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
 
       say('bringing the database back (1 replica)');
       k(['scale', 'statefulset', `${RELEASE}-postgresql`, '--replicas=1']);
-      await waitFor('the database pod back and Ready', () => allReady(releasePods(target, NAMESPACE, RELEASE)), { timeoutMs: 240_000 });
+      await waitFor('the database pod back and Ready', () => allReady(pods()), { timeoutMs: 240_000 });
       await waitFor('the backend /ready answering 200', () => (backendReady().status === 200 ? true : undefined), { timeoutMs: 120_000 });
       await waitFor('the backend pod back in the Service endpoints', () => (backendEndpoints().ready === 1 ? true : undefined), { timeoutMs: 120_000 });
-      const after = await waitFor('the task list through the frontend', async () => {
-        const answer = await browser.get<TaskList>('/api/tasks');
-        return answer.status === 200 ? answer.body.tasks : undefined;
-      });
+      const after = await waitFor('the task list through the frontend', () => tasksWhenServed(browser));
       expect(after).toEqual(tasksBeforeOutage);
     }),
   );
@@ -308,14 +316,8 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       const wait = helmMajor() >= 4 ? '--wait=watcher' : '--wait';
       say(`helm rollback ${RELEASE} ${revisionBeforeChange}`);
       helm(['rollback', RELEASE, String(revisionBeforeChange), wait, '--timeout', '5m']);
-      await waitFor(`the backend back on ${firstBackendTag}`, () => {
-        const backends = releasePods(target, NAMESPACE, RELEASE).filter((p) => p.component === 'backend');
-        return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${firstBackendTag}`) ? true : undefined;
-      });
-      const tasks = await waitFor('the task list after the rollback', async () => {
-        const answer = await browser.get<TaskList>('/api/tasks');
-        return answer.status === 200 ? answer.body.tasks : undefined;
-      });
+      await waitFor(`the backend back on ${firstBackendTag}`, () => backendOnlyOn(firstBackendTag));
+      const tasks = await waitFor('the task list after the rollback', () => tasksWhenServed(browser));
       expect(tasks).toEqual(tasksBeforeOutage);
 
       say(`helm uninstall ${RELEASE}`);
