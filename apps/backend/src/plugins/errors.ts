@@ -86,6 +86,21 @@ function createRouteIndex(routerOptions: FindMyWay.Config<FindMyWay.HTTPVersion.
   };
 }
 
+/** Connection-level failures of the database (node-postgres or PostgreSQL's own codes), through `cause` chains. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
+const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused/i;
+function isDatabaseUnavailable(error: unknown): boolean {
+  let current = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const { code, message, errors } = current as { code?: unknown; message?: unknown; errors?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08/.test(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
+    if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
 export interface ErrorsOptions {
   /** The app's own router options, so a path is "known" exactly when Fastify would route it. */
   routerOptions: FindMyWay.Config<FindMyWay.HTTPVersion.V1>;
@@ -100,21 +115,6 @@ export const errorsPlugin = fp(async function errors(app: FastifyInstance, optio
     if (allowed.length === 0) return send(reply, { status: 404, detail: 'Not Found' });
     return send(reply.header('allow', allowed.join(', ')), { status: 405, detail: 'Method Not Allowed' });
   });
-
-  /** Connection-level failures of the database (node-postgres or PostgreSQL's own codes), through `cause` chains. */
-  const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN', 'EPIPE', '57P01', '57P02', '57P03']);
-  const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error|Connection refused/i;
-  function isDatabaseUnavailable(error: unknown): boolean {
-    let current = error;
-    for (let depth = 0; current && depth < 5; depth++) {
-      const { code, message, errors } = current as { code?: unknown; message?: unknown; errors?: unknown };
-      if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || /^08/.test(code))) return true;
-      if (typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message)) return true;
-      if (Array.isArray(errors) && errors.some((inner) => isDatabaseUnavailable(inner))) return true;
-      current = (current as { cause?: unknown }).cause;
-    }
-    return false;
-  }
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof DomainError) return send(reply, answerFor(error.failure));
