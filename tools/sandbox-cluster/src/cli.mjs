@@ -29,10 +29,10 @@ async function main() {
       return 0;
     }
     case 'up': {
-      const kubeconfig = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
+      const { kubeconfig, bin } = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
       console.log(`export KUBECONFIG=${kubeconfig}`);
       // kubectl built with the cluster, for tools that call `kubectl` (nx deploy, helm needs only KUBECONFIG)
-      console.log(`export PATH=${await buildBinaries()}:$PATH`);
+      console.log(`export PATH=${bin}:$PATH`);
       return 0;
     }
     case 'down': {

@@ -117,6 +117,7 @@ function mustKubectl(bin, paths, what, args, component) {
 
 /**
  * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, timeoutMs: number, keepOnFailure: boolean }} options
+ * @returns {Promise<{ kubeconfig: string, bin: string }>} the admin kubeconfig and the folder of the cluster's binaries (kubectl)
  */
 export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const t0 = Date.now();
@@ -125,7 +126,7 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const running = recordedPid(paths.pids, 'kube-apiserver');
   if (running !== undefined && isAlive(running)) {
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    return paths.kubeconfig;
+    return { kubeconfig: paths.kubeconfig, bin: await buildBinaries() };
   }
   say('step 1/7: binaries');
   const bin = await buildBinaries();
@@ -185,5 +186,5 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     throw error;
   }
   say(`cluster ready in ${elapsed()}: node ${cluster.nodeName}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}`);
-  return paths.kubeconfig;
+  return { kubeconfig: paths.kubeconfig, bin };
 }
