@@ -47,6 +47,7 @@ done
 TAG="${NODE_VERSION}-${DEBIAN_SUITE}"
 REF="${REPOSITORY}:${TAG}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
+LOG_NAME=base-image
 # shellcheck source=tools/base-image/minbase.sh
 . "$HERE/minbase.sh"
 # The cache folder is versioned by everything that shapes the root filesystem, these scripts included.
@@ -56,20 +57,7 @@ ROOTFS_TAR="${CACHE}/rootfs.tar"
 # Packages whose files make up the runtime root filesystem; everything else in minbase is left out.
 KEEP_PACKAGES="base-files base-passwd gcc-12-base libc6 libgcc-s1 libstdc++6 dash"
 
-say() { [ "$PRINT_REF" = 1 ] && echo "base-image: $*" >&2 || echo "base-image: $*"; }
-fail() { echo "base-image: error: $1" >&2; [ -n "${2:-}" ] && echo "base-image: next: $2" >&2; exit 1; }
-# an image counts only if it was made by this recipe (label written at import)
-image_exists() {
-  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "org.todo-app.base-recipe"}}' "$1" 2>/dev/null)" = "$RECIPE" ]
-}
-
-"$DOCKER" info >/dev/null 2>&1 || fail "no Docker engine answers on ${DOCKER}" "start one: bash tools/ci/setup/20-docker.sh"
-
-if [ "$FORCE" = 0 ] && image_exists "$REF"; then
-  say "${REF} already exists (use --force to rebuild)"
-  [ "$PRINT_REF" = 1 ] && echo "$REF"
-  exit 0
-fi
+exit_if_image_built
 
 [ "$(id -u)" = 0 ] || fail "debootstrap and chroot need root" "run as root (sudo tools/base-image/build.sh)"
 mkdir -p "$CACHE" "${CACHE_ROOT}/debs" "${CACHE_ROOT}/npm"

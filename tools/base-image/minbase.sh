@@ -1,7 +1,23 @@
 # shellcheck shell=bash
-# Sourced by build.sh and postgres.sh (not run on its own): the Debian minbase system both images start
-# from, made once by `debootstrap --variant=minbase` and cached as ${CACHE_ROOT}/minbase-<suite>.tar.
-# The caller defines say() and fail() and sets CACHE_ROOT, DEBIAN_SUITE, DEBIAN_MIRROR (may be empty).
+# Sourced by build.sh and postgres.sh (not run on its own): what both image scripts share — messages, the
+# reuse of an image the same recipe already built, and the Debian minbase system both images start from,
+# made once by `debootstrap --variant=minbase` and cached as ${CACHE_ROOT}/minbase-<suite>.tar.
+# The caller sets LOG_NAME (message prefix), PRINT_REF (1: stdout carries only the image reference),
+# DOCKER, REF, RECIPE, FORCE, CACHE_ROOT, DEBIAN_SUITE and DEBIAN_MIRROR (may be empty).
+
+say() { if [ "$PRINT_REF" = 1 ]; then echo "${LOG_NAME}: $*" >&2; else echo "${LOG_NAME}: $*"; fi; }
+fail() { echo "${LOG_NAME}: error: $1" >&2; [ -n "${2:-}" ] && echo "${LOG_NAME}: next: $2" >&2; exit 1; }
+
+# Needs a Docker engine. Exits 0 (printing REF with --print-ref) when REF exists, made by this very recipe
+# (the label written at import), unless FORCE=1.
+exit_if_image_built() {
+  "$DOCKER" info >/dev/null 2>&1 || fail "no Docker engine answers on ${DOCKER}" "start one: bash tools/ci/setup/20-docker.sh"
+  [ "$FORCE" = 0 ] || return 0
+  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "org.todo-app.base-recipe"}}' "$REF" 2>/dev/null)" = "$RECIPE" ] || return 0
+  say "${REF} already exists (use --force to rebuild)"
+  if [ "$PRINT_REF" = 1 ]; then echo "$REF"; fi
+  exit 0
+}
 
 # The Debian mirror apt already uses (first http(s) .../debian entry), else deb.debian.org.
 default_debian_mirror() {

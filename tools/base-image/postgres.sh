@@ -51,6 +51,7 @@ REF="${REPOSITORY}:${PG_MAJOR}-${DEBIAN_SUITE}"
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ENTRYPOINT_SRC="$HERE/postgres/docker-entrypoint.sh"
+LOG_NAME=postgres-image
 # shellcheck source=tools/base-image/minbase.sh
 . "$HERE/minbase.sh"
 # The cache folder and the image label are versioned by everything that shapes the image.
@@ -61,19 +62,7 @@ APT_ARCHIVES="${CACHE_ROOT}/apt-archives-${DEBIAN_SUITE}"   # downloaded .debs, 
 BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
 IMAGE_PATH="${BIN}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-say() { [ "$PRINT_REF" = 1 ] && echo "postgres-image: $*" >&2 || echo "postgres-image: $*"; }
-fail() { echo "postgres-image: error: $1" >&2; [ -n "${2:-}" ] && echo "postgres-image: next: $2" >&2; exit 1; }
-image_exists() {
-  [ "$("$DOCKER" image inspect -f '{{index .Config.Labels "org.todo-app.base-recipe"}}' "$1" 2>/dev/null)" = "$RECIPE" ]
-}
-
-"$DOCKER" info >/dev/null 2>&1 || fail "no Docker engine answers on ${DOCKER}" "start one: bash tools/ci/setup/20-docker.sh"
-
-if [ "$FORCE" = 0 ] && image_exists "$REF"; then
-  say "${REF} already exists (use --force to rebuild)"
-  [ "$PRINT_REF" = 1 ] && echo "$REF"
-  exit 0
-fi
+exit_if_image_built
 
 [ "$(id -u)" = 0 ] || fail "apt in a chroot needs root" "run as root (sudo tools/base-image/postgres.sh)"
 mkdir -p "$CACHE" "$APT_ARCHIVES"
@@ -81,6 +70,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/postgres-image.XXXXXX")"
 root="$WORK/rootfs"
 
 # Never delete the work folder while something is still mounted inside it (proc of the chroot).
+# shellcheck disable=SC2317  # run by the EXIT trap
 cleanup() {
   if mountpoint -q "$root/proc" 2>/dev/null; then umount "$root/proc" 2>/dev/null || umount -l "$root/proc" || true; fi
   if grep -qF " $WORK/" /proc/mounts; then
