@@ -4,6 +4,8 @@
 set -uo pipefail
 cd "$(git rev-parse --show-toplevel)"
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0
+# Under npm test every engine-backed suite must run: a suite whose engine is missing fails instead of skipping.
+export TODO_REQUIRE_ENGINES=1
 
 step() { printf '\n==> %s\n' "$*"; }
 
