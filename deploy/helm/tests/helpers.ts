@@ -44,7 +44,7 @@ export const FIXED_SECRETS = {
   'postgresql.auth.password': 'pg-test-password',
 };
 
-export type SetValues = Record<string, string | number | boolean | null>;
+export type SetValues = Record<string, string | number | boolean | null | object>;
 
 const renders = new Map<string, K8sObject[]>();
 
