@@ -33,6 +33,12 @@ describeForEachHelm('the migration hook', (helm) => {
     }
   });
 
+  it('gives the hook ServiceAccount the annotations of the release\'s (e.g. a cloud IAM binding)', () => {
+    const objects = renderWith(helm, ['values-prod.yaml'], { 'serviceAccount.annotations.iam\\.example\\.com/role': 'todo-db' });
+    expect(get(objects, 'ServiceAccount', 'todo-todo-app').metadata.annotations).toEqual({ 'iam.example.com/role': 'todo-db' });
+    expect(get(objects, 'ServiceAccount', 'todo-todo-app-migrate').metadata.annotations['iam.example.com/role']).toBe('todo-db');
+  });
+
   it('runs every pod, the Job included, under the existing ServiceAccount when serviceAccount.create is false', () => {
     const objects = render('dev-existing-service-account');
     expect(all(objects, 'ServiceAccount')).toEqual([]);
