@@ -30,7 +30,7 @@ export const DIGEST_OF_THE_PUSH = '<digest of the push>';
  * @property {string[]} [extraLoads] further local images to load into the node (dev database image)
  * @property {string[]} [extraValues] further values files (`-f`), after values-<environment>.yaml
  * @property {string[]} [extraSetString] further `--set-string key=value` overrides (the database image)
- * @property {string[]} [extraSet] further `--set key=value` overrides, applied last
+ * @property {string[]} [extraSet] further `--set key=value` overrides; they win over the tool's own values
  */
 
 /**
@@ -100,6 +100,27 @@ function imageArgs(app, image) {
 export function imageReference(image) {
   const name = image.registry ? `${image.registry}/${image.repository}` : image.repository;
   return image.digest ? `${name}:${image.tag}@${image.digest}` : `${name}:${image.tag}`;
+}
+
+/**
+ * Keys a `--set` value names (`a.b=1,c=2` names a.b and c).
+ * @param {string[]} pairs
+ */
+function setKeys(pairs) {
+  return new Set(pairs.flatMap((pair) => pair.split(/(?<!\\),/).map((part) => part.split('=')[0])));
+}
+
+/**
+ * Helm applies every --set-string after every --set, whatever their order: a key the user sets with --set
+ * must not also be passed with --set-string, or the user's value is silently dropped.
+ * @param {string[]} args `--set-string`/`--set` flag and value pairs
+ * @param {Set<string>} keys
+ */
+function withoutKeys(args, keys) {
+  /** @type {string[]} */
+  const kept = [];
+  for (let i = 0; i < args.length; i += 2) if (!keys.has(args[i + 1].split('=')[0])) kept.push(args[i], args[i + 1]);
+  return kept;
 }
 
 /**
@@ -207,6 +228,12 @@ export function planDeploy(input) {
     }
   }
 
+  const userKeys = setKeys(input.extraSet ?? []);
+  const ownArgs = [...setArgs, ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair])];
+  for (let i = 1; i < ownArgs.length; i += 2) {
+    const key = ownArgs[i].split('=')[0];
+    if (userKeys.has(key)) notes.push(`your --set ${key} replaces the deploy tool's ${ownArgs[i]}`);
+  }
   const waitFlags = helm.major >= 4 ? ['--rollback-on-failure', '--wait=watcher'] : ['--atomic', '--wait'];
   const upgrade = {
     title: `helm upgrade --install ${release} (${environment}) in namespace ${namespace}, context ${context}`,
@@ -224,8 +251,7 @@ export function planDeploy(input) {
       '-f',
       `${input.chartDir}/values-${environment}.yaml`,
       ...(input.extraValues ?? []).flatMap((file) => ['-f', file]),
-      ...setArgs,
-      ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair]),
+      ...withoutKeys(ownArgs, userKeys),
       ...(input.extraSet ?? []).flatMap((pair) => ['--set', pair]),
       ...waitFlags,
       '--timeout',

@@ -194,19 +194,27 @@ describe('deploy of a change set, up to the cluster boundary', () => {
   });
 
   describe.skipIf(!helm)('the planned helm command rendered by real Helm', () => {
+    type Rendered = { kind: string; metadata: { name: string } };
+    const render = (upgrade: string[]): Rendered[] => {
+      // Same chart, values and --set flags as the planned upgrade, rendered offline.
+      const args = upgrade.slice(1);
+      const flags = args.slice(4).filter((a, i, all) => !['--create-namespace', '--rollback-on-failure', '--wait=watcher', '--atomic', '--wait'].includes(a) && all[i - 1] !== '--kube-context' && a !== '--kube-context' && all[i - 1] !== '--timeout' && a !== '--timeout' && all[i - 1] !== '--history-max' && a !== '--history-max');
+      const out = execFileSync(helmBinary, ['template', args[2], args[3], ...flags, '--set', 'secrets.jwtSecretKey=' + 'k'.repeat(40), '--set', 'postgresql.auth.password=pw'], { encoding: 'utf8', cwd: root });
+      return parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
+    };
+    const deployment = (objects: Rendered[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+
     it('leaves the frontend Deployment as it was when only the backend is deployed', () => {
-      const render = (upgrade: string[]) => {
-        // Same chart, values and --set flags as the planned upgrade, rendered offline.
-        const args = upgrade.slice(1);
-        const flags = args.slice(4).filter((a, i, all) => !['--create-namespace', '--rollback-on-failure', '--wait=watcher', '--atomic', '--wait'].includes(a) && all[i - 1] !== '--kube-context' && a !== '--kube-context' && all[i - 1] !== '--timeout' && a !== '--timeout' && all[i - 1] !== '--history-max' && a !== '--history-max');
-        const out = execFileSync(helmBinary, ['template', args[2], args[3], ...flags, '--set', 'secrets.jwtSecretKey=' + 'k'.repeat(40), '--set', 'postgresql.auth.password=pw'], { encoding: 'utf8', cwd: root });
-        return parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
-      };
-      const deployment = (objects: { kind: string; metadata: { name: string } }[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
       const before = render(plan(['--chart-only', '--context=kind-todo', `--images-dir=${imagesDir({})}`, `--current-values=${currentValues({ backend: 'aaaaaaaaaaaa', frontend: FRONTEND_TAG })}`]).upgrade.command);
       const after = render(plan(['--app=backend', '--context=kind-todo', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`, `--current-values=${currentValues({ backend: 'aaaaaaaaaaaa', frontend: FRONTEND_TAG })}`]).upgrade.command);
       expect(deployment(after, 'todo-app-frontend')).toEqual(deployment(before, 'todo-app-frontend'));
       expect(JSON.stringify(deployment(after, 'todo-app-backend'))).toContain(`todo-app/backend:${BACKEND_TAG}`);
+    });
+
+    it('lets a --set win over the value the tool sets for the same key (Helm applies --set-string after --set)', () => {
+      const result = plan(['--app=backend', '--context=kind-todo', '--set=backend.image.tag=override0001', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
+      expect(JSON.stringify(deployment(render(result.upgrade.command), 'todo-app-backend'))).toContain('todo-app/backend:override0001');
+      expect(result.notes).toContain(`your --set backend.image.tag replaces the deploy tool's backend.image.tag=${BACKEND_TAG}`);
     });
   });
 });
