@@ -6,7 +6,7 @@ import { beginStep, capture, captureAsync, DeployFailure, runStep, secondsSince,
 import { imageReference } from './plan.mjs';
 import { leftovers, recoveryPlan } from './recovery.mjs';
 import { pushedDigest } from './registry.mjs';
-import { assessRollout, statusBaseline } from './status.mjs';
+import { assessRollout, findingAfterHelmFailed, statusBaseline } from './status.mjs';
 
 const POLL_MS = 1500;
 /** How long Helm gets to roll back after SIGTERM before it is killed (the tool then rolls back itself). */
@@ -116,30 +116,29 @@ export async function upgradeWithStatusCheck({ upgrade, target, helm, timeout, b
     fatal = assess();
   }
   if (exit?.code === 0) {
+    // The state Helm accepted, for the record (Helm returns as soon as its own check passes).
+    await pollRelease(target).then((last) => ((snapshot = last), assess()), () => undefined);
     console.log(`    done in ${secondsSince(started)}s`);
     return;
   }
+  const after = secondsSince(started);
+  const helmError = run.output().split('\n').filter((line) => line.startsWith('Error:')).at(-1)?.slice('Error: '.length) ?? `exit code ${exit?.code}`;
   if (!fatal) {
-    // Helm failed first (its own wait saw the failure, or a timeout): one more look for the reason.
-    try {
-      snapshot = await pollRelease(target);
-      fatal = assess();
-    } catch {
-      // the summary below still has Helm's own message
-    }
+    // Helm failed first (its own wait saw the failure and deleted the failed hook, or it timed out): one more look.
+    await pollRelease(target).then((last) => ((snapshot = last), (fatal = assess())), () => undefined);
+    fatal ??= findingAfterHelmFailed(state, helmError);
   }
-  const found = fatal ? `the status check stopped the deploy after ${secondsSince(started)}s` : `helm exited with ${exit?.error?.message ?? `code ${exit?.code}`} after ${secondsSince(started)}s`;
-  console.log(`\n${found}`);
-  if (fatal) {
-    console.log(`  object:  ${fatal.object}\n  reason:  ${fatal.reason}\n  message: ${fatal.message}`);
-  }
-  const log = fatal ? fatal.log : state.lastFailure;
-  if (log) printLog(log, await (logs.get(log.key) ?? containerLog(target, log)));
+  console.log(exit ? `\nhelm failed after ${after}s${fatal ? '; what the status check saw:' : ''}` : `\nthe status check stopped the deploy after ${after}s`);
+  if (fatal) console.log(`  object:  ${fatal.object}\n  reason:  ${fatal.reason}\n  message: ${fatal.message}`);
+  const log = fatal?.log;
+  const logText = log ? await (logs.get(log.key) ?? containerLog(target, log)) : '';
+  if (log) printLog(log, logText);
+  // The failing container's own last words, e.g. the backend naming the setting it rejects.
+  const lastWords = log && !logText.startsWith('(') ? logText.split('\n').filter((line) => line.trim()).at(-1)?.trim().slice(0, 300) : undefined;
   if (!exit) await stopHelm(run);
   const recovered = await putReleaseBack({ target, helm, timeout, before, cwd });
-  if (fatal) throw new DeployFailure(`${fatal.cause} (step ${number}, found after ${secondsSince(started)}s; ${recovered})`, fatal.next);
-  const helmError = run.output().split('\n').filter((line) => line.startsWith('Error:')).at(-1) ?? `exit code ${exit?.code}`;
-  throw new DeployFailure(`step ${number} failed after ${secondsSince(started)}s: ${helmError} (${recovered})`, upgrade.hint ?? 'read the output above');
+  if (fatal) throw new DeployFailure(`${fatal.cause}${lastWords ? `: ${lastWords}` : ''} (found ${after}s into step ${number}; ${recovered})`, fatal.next);
+  throw new DeployFailure(`step ${number} failed after ${after}s: ${helmError} (${recovered})`, upgrade.hint ?? 'read the output above');
 }
 
 /**

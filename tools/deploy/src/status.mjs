@@ -17,6 +17,9 @@
  * @property {string} container
  * @property {boolean} previous the instance has been replaced: `kubectl logs --previous`
  * @property {string} exit e.g. "exit code 1 (Error)"
+ * @property {string} [finishedAt] when it ended (Kubernetes' time)
+ * @property {string} [owner] kind/name of the pod's controller, e.g. Job/todo-app-migrate
+ * @property {string} [component] app.kubernetes.io/component of the pod, e.g. migrate
  */
 
 /**
@@ -141,6 +144,21 @@ function exitText(terminated) {
   return `exit code ${terminated.exitCode}${terminated.reason ? ` (${terminated.reason})` : ''}`;
 }
 
+/**
+ * A pod that will not run again: failed, or (restartPolicy Never) a container ended in an error and the phase has
+ * not caught up yet.
+ * @param {any} pod
+ */
+function podFailed(pod) {
+  if (pod.status?.phase === 'Failed') return true;
+  return pod.spec?.restartPolicy === 'Never' && (pod.status?.containerStatuses ?? []).some((/** @type {any} */ c) => c.state?.terminated?.exitCode);
+}
+
+/** @param {LogRef} failure @param {LogRef | undefined} than */
+function endedLater(failure, than) {
+  return !than || String(failure.finishedAt ?? '') >= String(than.finishedAt ?? '');
+}
+
 /** @param {any} deployment @param {any[]} replicaSets */
 function currentReplicaSet(deployment, replicaSets) {
   const revision = deployment.metadata.annotations?.['deployment.kubernetes.io/revision'];
@@ -247,22 +265,62 @@ export function assessRollout(previous, snapshot, now) {
 
   for (const job of newJobs) {
     const failed = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
-    if (!failed) continue;
-    const object = `Job/${job.metadata.name}`;
-    findings.push({
-      object,
-      reason: failed.reason ?? 'Failed',
-      message: failed.message ?? '',
-      log: state.failures[job.metadata.uid],
-      cause: `${object} failed (${failed.reason}${state.failures[job.metadata.uid] ? `, last pod: ${state.failures[job.metadata.uid].exit}` : ''})`,
-      next:
-        componentOf(job) === 'migrate'
-          ? 'the migration log above says why; check DATABASE_URL in the Secret (host, port, credentials) and that the database accepts connections from the cluster, then deploy again'
-          : 'the Job log above says why; fix it, then deploy again',
-    });
+    // The attempt that uses up backoffLimit fails the Job; Helm deletes a failed hook at once, so do not wait for the condition.
+    const attempts = (job.spec?.backoffLimit ?? 6) + 1;
+    const failedPods = pods.filter((p) => ownerUid(p) === job.metadata.uid && podFailed(p)).length;
+    const exhausted = Math.max(failedPods, job.status?.failed ?? 0) >= attempts;
+    if (!failed && !exhausted) continue;
+    findings.push(
+      jobFinding({
+        object: `Job/${job.metadata.name}`,
+        component: componentOf(job),
+        reason: failed?.reason ?? 'BackoffLimitExceeded',
+        message: failed?.message ?? `all ${attempts} attempts failed (backoffLimit ${attempts - 1})`,
+        log: state.failures[job.metadata.uid],
+      }),
+    );
   }
 
   return { state, lines, logs, fatal: findings[0] };
+}
+
+/**
+ * @param {{ object: string, component: string | undefined, reason: string, message: string, log: LogRef | undefined }} failure
+ * @returns {Finding}
+ */
+function jobFinding({ object, component, reason, message, log }) {
+  return {
+    object,
+    reason,
+    message,
+    log,
+    cause: `${object} failed (${[reason === 'Failed' ? '' : reason, log ? `last pod: ${log.exit}` : ''].filter(Boolean).join(', ')})`,
+    next:
+      component === 'migrate'
+        ? 'the migration log above says why; check DATABASE_URL in the Secret (host, port, credentials; `npx todo-secrets --from-env` sets it) and that the database accepts connections from the cluster, then deploy again'
+        : 'the Job log above says why; fix it, then deploy again',
+  };
+}
+
+/**
+ * What to tell the user when Helm failed before the status check found a reason (Helm's own watcher can see a
+ * failed hook Job first, and deletes it): the last container that ended in an error, if there was one.
+ * @param {StatusState} state
+ * @param {string} helmError Helm's last `Error:` line
+ * @returns {Finding | undefined}
+ */
+export function findingAfterHelmFailed(state, helmError) {
+  const log = state.lastFailure;
+  if (!log) return undefined;
+  if (log.owner?.startsWith('Job/')) return jobFinding({ object: log.owner, component: log.component, reason: 'Failed', message: helmError, log });
+  return {
+    object: `Pod/${log.pod}`,
+    reason: log.exit,
+    message: helmError,
+    log,
+    cause: `container ${log.container} of pod ${log.pod} ended with ${log.exit}`,
+    next: 'its log above says why; fix it, then deploy again',
+  };
 }
 
 /**
@@ -284,11 +342,21 @@ function assessPod(pod, { state, previous, now, report, logs, findings, events }
     // An instance that ended in an error: its log is fetched now, before Helm or Kubernetes delete the pod.
     const ended = status.state?.terminated?.exitCode ? status.state.terminated : status.lastState?.terminated?.exitCode ? status.lastState.terminated : undefined;
     if (ended) {
-      const log = { key: ended.containerID ?? `${key}/${status.restartCount}`, pod: name, container, previous: ended !== status.state?.terminated, exit: exitText(ended) };
+      const controller = pod.metadata.ownerReferences?.find((/** @type {any} */ o) => o.controller);
+      const log = {
+        key: ended.containerID ?? `${key}/${status.restartCount}`,
+        pod: name,
+        container,
+        previous: ended !== status.state?.terminated,
+        exit: exitText(ended),
+        finishedAt: ended.finishedAt,
+        owner: controller ? `${controller.kind}/${controller.name}` : undefined,
+        component: pod.metadata.labels?.[COMPONENT],
+      };
       state.failures[uid] = log;
-      if (!state.logsRequested[log.key]) state.lastFailure = log;
       const owner = ownerUid(pod);
-      if (owner) state.failures[owner] = log;
+      if (owner && endedLater(log, state.failures[owner])) state.failures[owner] = log;
+      if (endedLater(log, state.lastFailure)) state.lastFailure = log;
       if (!state.logsRequested[log.key]) logs.push(log);
       state.logsRequested[log.key] = true;
       if (ended === status.state?.terminated) report(key, `${prefix}: ${container} exited with ${log.exit}`);
