@@ -98,14 +98,24 @@ async function pushedImage(app: App): Promise<string> {
 }
 
 /**
- * The release's pods once they are exactly two Ready replicas per app, each running (spec) and run by the
- * kubelet (imageID) the image `images` names; undefined until then.
+ * Whether the kubelet reports a pod as running `image` (`<registry>/<repository>@<digest>`): its imageID is a
+ * digest reference into the same registry with the same digest. The repository may differ: containerd keeps one
+ * record per content, and the kubelet names the first repository it was pulled or pushed under.
+ */
+function runsDigestOf(pod: PodState, image: string) {
+  const digest = image.slice(image.indexOf('@'));
+  return pod.imageID.startsWith(`${registry()}/`) && pod.imageID.endsWith(digest);
+}
+
+/**
+ * The release's pods once they are exactly two Ready replicas per app, each running the image `images` names
+ * (its spec, and the digest the kubelet reports); undefined until then.
  */
 function runningExactly(images: Record<App, string>): PodState[] | undefined {
   const current = pods();
   const settled = APPS.every((app) => {
     const mine = current.filter((p) => p.component === app);
-    return mine.length === 2 && mine.every((p) => p.ready && p.image === images[app] && p.imageID === images[app]);
+    return mine.length === 2 && mine.every((p) => p.ready && p.image === images[app] && runsDigestOf(p, images[app]));
   });
   return settled && current.length === 4 ? current : undefined;
 }
