@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { CONFIGURATIONS } from './configurations.mjs';
 import { checkPolicies } from './policy.mjs';
 import { helmArgs, renderText } from './render.mjs';
 import {
@@ -18,32 +19,6 @@ import {
   helmMajor,
   kubernetesVersion,
 } from './toolchain.mjs';
-
-/**
- * Every configuration the chart is shipped with; each is linted, rendered, validated and policy-checked.
- * @type {{ name: string, valuesFiles: string[], set?: Record<string, string | number | boolean>, production: boolean }[]}
- */
-export const CONFIGURATIONS = [
-  { name: 'dev', valuesFiles: ['values-dev.yaml'], production: false },
-  { name: 'prod', valuesFiles: ['values-prod.yaml'], production: true },
-  {
-    name: 'prod-ingress-autoscaling',
-    valuesFiles: ['values-prod.yaml'],
-    set: {
-      'ingress.enabled': true,
-      'ingress.tls.enabled': true,
-      'backend.autoscaling.enabled': true,
-      'frontend.autoscaling.enabled': true,
-    },
-    production: true,
-  },
-  {
-    name: 'defaults-with-database-url',
-    valuesFiles: [],
-    set: { 'secrets.databaseUrl': 'postgres://todo@db.internal:5432/todo' },
-    production: true,
-  },
-];
 
 const workspaceRoot = join(chartDir, '..', '..');
 const outDir = join(workspaceRoot, 'dist', 'helm-lint');

@@ -1,7 +1,9 @@
 // @ts-check
 // Policy checks over rendered manifests: what kube-linter would flag for this chart, kept to the rules
 // the team agreed (non-root, read-only root filesystem, no privilege escalation, capabilities dropped,
-// resources with limits, probes on long-running containers, pinned images, no `latest` in production).
+// resources with limits, probes on long-running containers, pinned images, no `latest` in production),
+// plus two that Helm and the API server never catch: NetworkPolicy rules that allow everything, and hook
+// pods that reference objects not there yet at their hook's phase.
 
 /** @typedef {Record<string, any>} K8sObject */
 
@@ -52,6 +54,108 @@ export function checkPolicies(objects, { production }) {
             if (!container[probe]) violations.push(`${at}: no ${probe}`);
           }
         }
+      }
+    }
+  }
+  violations.push(...allowAllRules(objects), ...hookReferenceViolations(objects));
+  return violations;
+}
+
+/**
+ * NetworkPolicy rules with neither peers nor ports: `- {}` (or `ports: []` without peers) allows all traffic.
+ * @param {K8sObject[]} objects
+ */
+export function allowAllRules(objects) {
+  /** @type {string[]} */
+  const violations = [];
+  for (const policy of objects.filter((o) => o.kind === 'NetworkPolicy')) {
+    for (const [direction, peers] of /** @type {const} */ ([['ingress', 'from'], ['egress', 'to']])) {
+      (policy.spec?.[direction] ?? []).forEach((/** @type {K8sObject} */ rule, /** @type {number} */ i) => {
+        if (!rule[peers]?.length && !rule.ports?.length) {
+          violations.push(`NetworkPolicy/${policy.metadata?.name}: ${direction}[${i}] has no ${peers} and no ports, so it allows all ${direction}`);
+        }
+      });
+    }
+  }
+  return violations;
+}
+
+/** @typedef {{ kind: string, name: string, via: string }} Reference */
+
+/**
+ * Every object a pod spec names: its ServiceAccount, the Secrets and ConfigMaps of env, envFrom and volumes,
+ * claimed PVCs, and pull secrets.
+ * @param {K8sObject} pod
+ * @returns {Reference[]}
+ */
+export function podReferences(pod) {
+  /** @type {Reference[]} */
+  const refs = [];
+  if (pod.serviceAccountName) refs.push({ kind: 'ServiceAccount', name: pod.serviceAccountName, via: 'serviceAccountName' });
+  for (const s of pod.imagePullSecrets ?? []) refs.push({ kind: 'Secret', name: s.name, via: 'imagePullSecrets' });
+  for (const container of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    const at = `container ${container.name}`;
+    for (const env of container.env ?? []) {
+      const from = env.valueFrom ?? {};
+      if (from.secretKeyRef) refs.push({ kind: 'Secret', name: from.secretKeyRef.name, via: `${at} env ${env.name}` });
+      if (from.configMapKeyRef) refs.push({ kind: 'ConfigMap', name: from.configMapKeyRef.name, via: `${at} env ${env.name}` });
+    }
+    for (const source of container.envFrom ?? []) {
+      if (source.secretRef) refs.push({ kind: 'Secret', name: source.secretRef.name, via: `${at} envFrom` });
+      if (source.configMapRef) refs.push({ kind: 'ConfigMap', name: source.configMapRef.name, via: `${at} envFrom` });
+    }
+  }
+  for (const volume of pod.volumes ?? []) {
+    const at = `volume ${volume.name}`;
+    if (volume.secret) refs.push({ kind: 'Secret', name: volume.secret.secretName, via: at });
+    if (volume.configMap) refs.push({ kind: 'ConfigMap', name: volume.configMap.name, via: at });
+    if (volume.persistentVolumeClaim) refs.push({ kind: 'PersistentVolumeClaim', name: volume.persistentVolumeClaim.claimName, via: at });
+    for (const source of volume.projected?.sources ?? []) {
+      if (source.secret) refs.push({ kind: 'Secret', name: source.secret.name, via: at });
+      if (source.configMap) refs.push({ kind: 'ConfigMap', name: source.configMap.name, via: at });
+    }
+  }
+  return refs;
+}
+
+/** @param {K8sObject} object @returns {string[]} the hook phases of a Helm hook, [] for a release object */
+function hookPhases(object) {
+  const hook = object.metadata?.annotations?.['helm.sh/hook'];
+  return hook ? String(hook).split(',').map((p) => p.trim()) : [];
+}
+
+/** @param {K8sObject} object */
+function hookWeight(object) {
+  return Number(object.metadata?.annotations?.['helm.sh/hook-weight'] ?? 0);
+}
+
+/**
+ * Helm creates the release's own objects after the pre-* hooks and deletes them before post-delete: a
+ * hook pod may name only hook objects of the same phase with a lower weight (created before it), objects
+ * the chart does not render (made outside it), or, in post-install/-upgrade/-rollback and test hooks, the
+ * release's own objects.
+ * @param {K8sObject[]} objects
+ */
+export function hookReferenceViolations(objects) {
+  const rendered = new Map(objects.map((o) => [`${o.kind}/${o.metadata?.name}`, o]));
+  /** @type {string[]} */
+  const violations = [];
+  for (const hook of objects.filter((o) => hookPhases(o).length && WORKLOADS.has(o.kind))) {
+    const pod = podSpecOf(hook) ?? {};
+    for (const phase of hookPhases(hook)) {
+      const releaseObjectsExist = (phase.startsWith('post-') && phase !== 'post-delete') || phase === 'test';
+      for (const ref of podReferences(pod)) {
+        const target = rendered.get(`${ref.kind}/${ref.name}`);
+        if (!target) continue;
+        const targetPhases = hookPhases(target);
+        const ok = targetPhases.length
+          ? targetPhases.includes(phase) && hookWeight(target) < hookWeight(hook)
+          : releaseObjectsExist;
+        if (ok) continue;
+        const why = targetPhases.length
+          ? `a hook of ${targetPhases.join(',')} with weight ${hookWeight(target)} (needs ${phase} and a weight below ${hookWeight(hook)})`
+          : 'a release object, created only after the pre-* hooks';
+        violations.push(`${hook.kind}/${hook.metadata.name} (${phase} hook) ${ref.via} names ${ref.kind}/${ref.name}, ${why}`);
       }
     }
   }

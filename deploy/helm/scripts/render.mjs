@@ -9,7 +9,8 @@ import { chartDir } from './toolchain.mjs';
  * @typedef {object} RenderOptions
  * @property {string} helm path of the helm binary
  * @property {string[]} [valuesFiles] files beside the chart, e.g. ['values-dev.yaml']
- * @property {Record<string, string | number | boolean | null>} [set] --set-string/--set pairs; null removes the key
+ * @property {Record<string, string | number | boolean | null | object>} [set] --set-string for strings, --set-json for
+ *   lists and maps, else --set; null removes the key
  * @property {string} [release]
  * @property {string} [namespace]
  */
@@ -19,7 +20,9 @@ export function helmArgs({ valuesFiles = [], set = {} }) {
   const args = [];
   for (const file of valuesFiles) args.push('-f', join(chartDir, file));
   for (const [key, value] of Object.entries(set)) {
-    args.push(typeof value === 'string' ? '--set-string' : '--set', `${key}=${value}`);
+    if (typeof value === 'string') args.push('--set-string', `${key}=${value}`);
+    else if (value !== null && typeof value === 'object') args.push('--set-json', `${key}=${JSON.stringify(value)}`);
+    else args.push('--set', `${key}=${value}`);
   }
   return args;
 }

@@ -27,7 +27,8 @@ app.kubernetes.io/name: {{ include "todo-app.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
-{{- define "todo-app.labels" -}}
+{{/* The labels the chart itself sets on every object (validate.yaml refuses user labels of these names). */}}
+{{- define "todo-app.chartLabels" -}}
 helm.sh/chart: {{ include "todo-app.chart" . }}
 {{ include "todo-app.selectorLabels" . }}
 app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
@@ -35,10 +36,24 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: todo-app
 {{- end }}
 
+{{/* Labels of every object's metadata: the chart's plus commonLabels (never in selectors). */}}
+{{- define "todo-app.labels" -}}
+{{ include "todo-app.chartLabels" . }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
 {{/* Labels and selector labels of one component: (dict "ctx" $ "component" "backend"). */}}
 {{- define "todo-app.componentLabels" -}}
 {{ include "todo-app.labels" .ctx }}
 app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Labels of a pod template: the component's labels, with its podLabels winning over commonLabels.
+(dict "ctx" $ "component" "backend" "podLabels" .Values.backend.podLabels) */}}
+{{- define "todo-app.podLabels" -}}
+{{- toYaml (merge (dict) (.podLabels | default dict) (include "todo-app.componentLabels" . | fromYaml)) }}
 {{- end }}
 
 {{- define "todo-app.componentSelectorLabels" -}}
@@ -54,13 +69,92 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 {{- end }}
 
-{{/* image reference of a component: (dict "ctx" $ "image" .Values.backend.image). */}}
+{{/* The migration hook's ServiceAccount: its own hook-scoped one (templates/migrate-job.yaml), or the user's existing one. */}}
+{{- define "todo-app.migrate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- printf "%s-migrate" (include "todo-app.fullname" .) }}
+{{- else }}
+{{- include "todo-app.serviceAccountName" . }}
+{{- end }}
+{{- end }}
+
+{{/*
+Image reference as Bitnami's common.images.image builds it: [registry/]repository, then @digest when a
+digest is set (it wins over the tag), else :tag. global.imageRegistry replaces every image's registry.
+(dict "ctx" $ "image" .Values.postgresql.image ["defaultTag" TAG]); without a tag or a digest it fails.
+*/}}
 {{- define "todo-app.image" -}}
-{{- printf "%s:%s" .image.repository (default .ctx.Chart.AppVersion .image.tag) }}
+{{- $reference := .image.repository }}
+{{- with default .image.registry (.ctx.Values.global).imageRegistry }}
+{{- $reference = printf "%s/%s" . $reference }}
+{{- end }}
+{{- if .image.digest }}
+{{- printf "%s@%s" $reference .image.digest }}
+{{- else }}
+{{- printf "%s:%s" $reference (required (printf "image %s needs a tag or a digest" .image.repository) (default .defaultTag .image.tag)) }}
+{{- end }}
+{{- end }}
+
+{{/* Image of an app (backend, frontend); its tag defaults to the chart's appVersion: (dict "ctx" $ "component" "backend"). */}}
+{{- define "todo-app.appImage" -}}
+{{- include "todo-app.image" (dict "ctx" .ctx "image" (index .ctx.Values .component).image "defaultTag" .ctx.Chart.AppVersion) }}
+{{- end }}
+
+{{/* imagePullSecrets: global.imagePullSecrets then imagePullSecrets, each a name or {name: …}, once each. */}}
+{{- define "todo-app.imagePullSecrets" -}}
+{{- $names := list }}
+{{- range concat ((.Values.global).imagePullSecrets | default list) .Values.imagePullSecrets }}
+{{- if kindIs "string" . }}
+{{- $names = append $names . }}
+{{- else }}
+{{- $names = append $names .name }}
+{{- end }}
+{{- end }}
+{{- $secrets := list }}
+{{- range uniq $names }}
+{{- $secrets = append $secrets (dict "name" .) }}
+{{- end }}
+{{- with $secrets }}
+{{- toYaml . }}
+{{- end }}
 {{- end }}
 
 {{- define "todo-app.secretName" -}}
 {{- default (printf "%s-secrets" (include "todo-app.fullname" .)) .Values.secrets.existingSecret }}
+{{- end }}
+
+{{/*
+Key of a value in the release's Secret: (dict "ctx" $ "key" "databaseUrl"). The chart-managed Secret uses the
+standard names; an existing Secret may name them otherwise (secrets.existingSecretKeys).
+*/}}
+{{- define "todo-app.secretKey" -}}
+{{- $standard := index (dict "databaseUrl" "DATABASE_URL" "jwtSecretKey" "JWT_SECRET_KEY" "openaiApiKey" "OPENAI_API_KEY") .key }}
+{{- if .ctx.Values.secrets.existingSecret }}
+{{- default $standard (index (.ctx.Values.secrets.existingSecretKeys | default dict) .key) }}
+{{- else }}
+{{- $standard }}
+{{- end }}
+{{- end }}
+
+{{/* The backend's credentials, each from its key of the release's Secret (the LLM key may be absent). */}}
+{{- define "todo-app.secretEnv" -}}
+{{- $secret := include "todo-app.secretName" . -}}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ include "todo-app.secretKey" (dict "ctx" . "key" "databaseUrl") }}
+- name: JWT_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ include "todo-app.secretKey" (dict "ctx" . "key" "jwtSecretKey") }}
+- name: OPENAI_API_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ include "todo-app.secretKey" (dict "ctx" . "key" "openaiApiKey") }}
+      optional: true
 {{- end }}
 
 {{- define "todo-app.postgresql.fullname" -}}
@@ -108,29 +202,15 @@ are memoised in .Values so every template of one render sees the same value.
 {{- end }}
 {{- end }}
 
-{{/* Refuse to render a release that has no database. */}}
-{{- define "todo-app.validate" -}}
-{{- if and (not .Values.secrets.existingSecret) (not .Values.postgresql.enabled) (not (include "todo-app.databaseUrl" .)) }}
-{{- fail "no database configured: set secrets.existingSecret (a Secret with DATABASE_URL), secrets.databaseUrl, or postgresql.enabled=true (see values-dev.yaml)" }}
-{{- end }}
-{{- range $component := list "backend" "frontend" }}
-{{- $c := index $.Values $component }}
-{{- $drainSeconds := add $c.preStopSleepSeconds (div (add (default 0 $c.shutdownDelayMs) 999) 1000) }}
-{{- if le (int $c.terminationGracePeriodSeconds) (int $drainSeconds) }}
-{{- fail (printf "%s.terminationGracePeriodSeconds (%v) must exceed preStopSleepSeconds + shutdownDelayMs (%v s)" $component $c.terminationGracePeriodSeconds $drainSeconds) }}
-{{- end }}
-{{- end }}
-{{- end }}
-
-{{/* Pod-level settings shared by every workload of the chart. */}}
+{{/* Pod-level settings shared by every workload of the chart: (dict "ctx" $ "serviceAccountName" NAME). */}}
 {{- define "todo-app.podSpecCommon" -}}
-serviceAccountName: {{ include "todo-app.serviceAccountName" . }}
+serviceAccountName: {{ .serviceAccountName }}
 automountServiceAccountToken: false
 securityContext:
-  {{- toYaml .Values.podSecurityContext | nindent 2 }}
-{{- with .Values.imagePullSecrets }}
+  {{- toYaml .ctx.Values.podSecurityContext | nindent 2 }}
+{{- with include "todo-app.imagePullSecrets" .ctx }}
 imagePullSecrets:
-  {{- toYaml . | nindent 2 }}
+  {{- . | nindent 2 }}
 {{- end }}
 {{- end }}
 

@@ -1,21 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chartDir } from '../scripts/toolchain.mjs';
-import { helms } from './helpers.js';
+import { describeWithHelm } from './helpers.js';
 
 // Helm 4 renders NOTES.txt with `install --dry-run=client` without a cluster; Helm 3.17 insists on one.
-const helm4 = helms.find((h) => h.major === 4)?.helm;
+describeWithHelm('NOTES.txt (Helm 4)', 4, (helm4) => {
+  function notes(valuesFile: string, set: string[] = []) {
+    const out = execFileSync(
+      helm4,
+      ['install', 'todo', chartDir, '--namespace', 'apps', '--dry-run=client', '-f', join(chartDir, valuesFile), ...set.flatMap((s) => ['--set', s])],
+      { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/nonexistent' } },
+    );
+    return out.slice(out.indexOf('NOTES:'));
+  }
 
-function notes(valuesFile: string, set: string[] = []) {
-  const out = execFileSync(
-    helm4 as string,
-    ['install', 'todo', chartDir, '--namespace', 'apps', '--dry-run=client', '-f', join(chartDir, valuesFile), ...set.flatMap((s) => ['--set', s])],
-    { encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/nonexistent' } },
-  );
-  return out.slice(out.indexOf('NOTES:'));
-}
-
-describe.skipIf(!helm4)('NOTES.txt (Helm 4)', () => {
   it('tells a dev user the NodePort URL for Minikube and kind, and the port-forward', () => {
     const text = notes('values-dev.yaml');
     expect(text).toContain('minikube service todo-todo-app-frontend -n apps --url');
@@ -28,6 +26,13 @@ describe.skipIf(!helm4)('NOTES.txt (Helm 4)', () => {
     const text = notes('values-prod.yaml', ['ingress.enabled=true', 'ingress.host=todo.example.org', 'ingress.tls.enabled=true']);
     expect(text).toContain('Ingress: https://todo.example.org/');
     expect(text).not.toContain('NodePort');
-    expect(text).toContain('existing Secret "todo-app-credentials"');
+    expect(text).toContain('existing Secret "todo-app-credentials" (keys DATABASE_URL, JWT_SECRET_KEY, OPENAI_API_KEY)');
+  });
+
+  it('names the existing Secret\'s keys as secrets.existingSecretKeys sets them, and the images by digest', () => {
+    const digest = `sha256:${'e'.repeat(64)}`;
+    const text = notes('values-prod.yaml', ['secrets.existingSecretKeys.databaseUrl=url', 'secrets.existingSecretKeys.openaiApiKey=llm', `backend.image.digest=${digest}`]);
+    expect(text).toContain('existing Secret "todo-app-credentials" (keys url, JWT_SECRET_KEY, llm)');
+    expect(text).toContain(`Backend image:  todo-app/backend@${digest}`);
   });
 });

@@ -3,18 +3,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert, schemaFileName } from '../scripts/k8s-json-schemas.mjs';
-import { checkPolicies } from '../scripts/policy.mjs';
+import { allowAllRules, checkPolicies } from '../scripts/policy.mjs';
 import { findKubeconform, findSchemaDir, kubernetesVersion } from '../scripts/toolchain.mjs';
-import { FIXED_SECRETS, all, helms, renderWith, type K8sObject } from './helpers.js';
+import { FIXED_SECRETS, all, describeNeeding, describeWithHelm, get, renderWith, type K8sObject } from './helpers.js';
 
-const helm = helms.find((h) => h.helm)?.helm;
-
-describe.skipIf(!helm)('policy checks over the rendered chart', () => {
-  const dev = () => renderWith(helm as string, ['values-dev.yaml'], FIXED_SECRETS);
+describeWithHelm('policy checks over the rendered chart', 4, (helm) => {
+  const dev = () => renderWith(helm, ['values-dev.yaml'], FIXED_SECRETS);
 
   it('passes the dev and prod renders', () => {
     expect(checkPolicies(dev(), { production: false })).toEqual([]);
-    expect(checkPolicies(renderWith(helm as string, ['values-prod.yaml']), { production: true })).toEqual([]);
+    expect(checkPolicies(renderWith(helm, ['values-prod.yaml']), { production: true })).toEqual([]);
   });
 
   it('flags a root container, a missing limit, a missing probe and a latest tag in production', () => {
@@ -33,6 +31,17 @@ describe.skipIf(!helm)('policy checks over the rendered chart', () => {
       'Deployment/todo-todo-app-backend container backend: no readinessProbe',
     ]);
     expect(checkPolicies(objects, { production: false })).not.toContainEqual(expect.stringContaining('latest'));
+  });
+
+  it('flags a NetworkPolicy rule with neither peers nor ports, which allows everything', () => {
+    const objects = dev();
+    expect(allowAllRules(objects)).toEqual([]);
+    get(objects, 'NetworkPolicy', 'todo-todo-app-frontend').spec.egress.push({});
+    get(objects, 'NetworkPolicy', 'todo-todo-app-backend').spec.ingress.push({ from: [], ports: [] });
+    expect(checkPolicies(objects, { production: false })).toEqual([
+      'NetworkPolicy/todo-todo-app-frontend: egress[2] has no to and no ports, so it allows all egress',
+      'NetworkPolicy/todo-todo-app-backend: ingress[1] has no from and no ports, so it allows all ingress',
+    ]);
   });
 });
 
@@ -66,7 +75,12 @@ describe('Kubernetes JSON schema conversion', () => {
 const kubeconform = findKubeconform();
 const schemaDir = findSchemaDir();
 
-describe.skipIf(!helm || !kubeconform || !schemaDir)('kubeconform with the offline strict schemas', () => {
+const missing = [
+  ...(kubeconform ? [] : ['kubeconform']),
+  ...(schemaDir ? [] : [`Kubernetes ${kubernetesVersion()} JSON schemas`]),
+];
+
+describeNeeding('kubeconform with the offline strict schemas', missing, () => {
   const validate = (manifest: string) => {
     const file = join(mkdtempSync(join(tmpdir(), 'kubeconform-')), 'manifest.yaml');
     writeFileSync(file, manifest);
