@@ -75,6 +75,21 @@ function printLog(log, text) {
 }
 
 /**
+ * The last line a container printed; of a JSON log line (pino), its msg.
+ * @param {string} text
+ */
+function lastMessage(text) {
+  const line = text.split('\n').filter((l) => l.trim()).at(-1)?.trim() ?? '';
+  try {
+    const message = JSON.parse(line).msg;
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // not JSON: the line itself
+  }
+  return line.slice(0, 300);
+}
+
+/**
  * Runs `helm upgrade --install` and, while it waits, the status check. On a state that cannot recover it stops
  * Helm, which then rolls back; the release is checked and put back if Helm did not finish the job.
  * @param {{ upgrade: import('./plan.mjs').Step, target: Target, helm: string, timeout: string, before: number | undefined, cwd: string }} input
@@ -134,7 +149,7 @@ export async function upgradeWithStatusCheck({ upgrade, target, helm, timeout, b
   const logText = log ? await (logs.get(log.key) ?? containerLog(target, log)) : '';
   if (log) printLog(log, logText);
   // The failing container's own last words, e.g. the backend naming the setting it rejects.
-  const lastWords = log && !logText.startsWith('(') ? logText.split('\n').filter((line) => line.trim()).at(-1)?.trim().slice(0, 300) : undefined;
+  const lastWords = log && !logText.startsWith('(') ? lastMessage(logText) : undefined;
   if (!exit) await stopHelm(run);
   const recovered = await putReleaseBack({ target, helm, timeout, before, cwd });
   if (fatal) throw new DeployFailure(`${fatal.cause}${lastWords ? `: ${lastWords}` : ''} (found ${after}s into step ${number}; ${recovered})`, fatal.next);
@@ -163,7 +178,7 @@ async function stopHelm(run) {
  * Checks the release after a failed deploy and finishes what Helm left undone; returns what the release runs now.
  * @param {{ target: Target, helm: string, timeout: string, before: number | undefined, cwd: string }} input
  */
-async function putReleaseBack({ target, helm, timeout, before, cwd }) {
+export async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   const { release, namespace, context } = target;
   const scope = ['-n', namespace, '--kube-context', context];
   const history = releaseHistory(helm, target);
@@ -182,7 +197,7 @@ async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   }
   const objects = JSON.parse(capture('kubectl', [...kubectlArgs(target), 'get', 'jobs,secrets,serviceaccounts', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'])).items ?? [];
   const remove = leftovers(objects, { release, installed: recovery.installed });
-  if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--wait', '--timeout=60s']);
+  if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--cascade=foreground', '--wait', '--timeout=60s']);
   if (!recovery.installed) return `release ${release} uninstalled, nothing of it left in namespace ${namespace}`;
   const now = releaseHistory(helm, target).at(-1);
   const values = JSON.parse(capture(helm, ['get', 'values', release, ...scope, '-o', 'json']) || '{}') ?? {};

@@ -180,18 +180,33 @@ function workloadLine(workload) {
   return workload.kind === 'Deployment' ? deploymentLine(workload) : `${componentOf(workload)} ${workload.status?.readyReplicas ?? 0}/${workload.spec?.replicas ?? 1} ready`;
 }
 
+/**
+ * A Job's attempts as its pods show them; the pods are ahead of the Job's status by a poll or two.
+ * @param {any} job
+ * @param {any[]} pods
+ */
+function jobAttempts(job, pods) {
+  const own = pods.filter((p) => ownerUid(p) === job.metadata.uid);
+  const active = own.filter((p) => !p.metadata.deletionTimestamp && !podFailed(p) && p.status?.phase !== 'Succeeded');
+  return {
+    allowed: (job.spec?.backoffLimit ?? 6) + 1,
+    failed: Math.max(job.status?.failed ?? 0, own.filter(podFailed).length),
+    succeeded: Boolean(condition(job, 'Complete')) || (job.status?.succeeded ?? 0) >= (job.spec?.completions ?? 1) || own.some((p) => p.status?.phase === 'Succeeded'),
+    newest: active.sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))).at(-1),
+  };
+}
+
 /** @param {any} job @param {any[]} pods */
 function jobLine(job, pods) {
-  const s = job.status ?? {};
   const name = `${componentOf(job)} job`;
-  if (condition(job, 'Complete')) return `${name}: complete`;
-  const failed = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
-  if (failed) return `${name}: failed (${failed.reason})`;
-  const attempts = (job.spec?.backoffLimit ?? 6) + 1;
-  const retries = s.failed ? `, ${s.failed} of ${attempts} attempts failed` : '';
-  const active = pods.filter((p) => ownerUid(p) === job.metadata.uid && !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase));
-  const pod = active.sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))).at(-1);
-  return pod ? `${name}: ${pod.status?.phase === 'Running' ? 'running' : 'starting'} (pod ${pod.metadata.name})${retries}` : `${name}: waiting for its pod${retries}`;
+  const { allowed, failed, succeeded, newest } = jobAttempts(job, pods);
+  if (succeeded) return `${name}: complete`;
+  const verdict = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
+  if (verdict) return `${name}: failed (${verdict.reason})`;
+  if (failed >= allowed) return `${name}: all ${allowed} attempts failed`;
+  const retries = failed ? `, ${failed} of ${allowed} attempts failed` : '';
+  if (newest) return `${name}: ${newest.status?.phase === 'Running' ? 'running' : 'starting'} (pod ${newest.metadata.name})${retries}`;
+  return failed ? `${name}: next attempt after ${failed} of ${allowed} failed` : `${name}: waiting for its pod`;
 }
 
 /**
@@ -266,10 +281,8 @@ export function assessRollout(previous, snapshot, now) {
   for (const job of newJobs) {
     const failed = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
     // The attempt that uses up backoffLimit fails the Job; Helm deletes a failed hook at once, so do not wait for the condition.
-    const attempts = (job.spec?.backoffLimit ?? 6) + 1;
-    const failedPods = pods.filter((p) => ownerUid(p) === job.metadata.uid && podFailed(p)).length;
-    const exhausted = Math.max(failedPods, job.status?.failed ?? 0) >= attempts;
-    if (!failed && !exhausted) continue;
+    const { allowed: attempts, failed: failures } = jobAttempts(job, pods);
+    if (!failed && failures < attempts) continue;
     findings.push(
       jobFinding({
         object: `Job/${job.metadata.name}`,
@@ -393,7 +406,7 @@ function assessPod(pod, { state, previous, now, report, logs, findings, events }
           reason: 'ReadinessProbeFailing',
           message: probeEvent?.message ?? 'the readiness probe has not passed',
           log: { key: `${instance}/running`, pod: name, container, previous: false, exit: 'still running' },
-          cause: `${subject} is running but not ready after ${Math.round((now - since) / 1000)}s, past what its probes allow (${budget}s)`,
+          cause: `${subject} is running but not ready after ${((now - since) / 1000).toFixed(1)}s, past what its probes allow (${budget}s)`,
           next: 'its log above says what it waits for (the backend: the database; the frontend: the backend); check that dependency, then deploy again (docs/troubleshooting.md#readiness-failing-on-the-database)',
         });
       }
