@@ -244,7 +244,10 @@ export async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   const objects = JSON.parse(capture('kubectl', [...kubectlArgs(target), 'get', 'jobs,secrets,serviceaccounts', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'])).items ?? [];
   const remove = leftovers(objects, { release, installed: recovery.installed });
   if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--cascade=foreground', '--wait', '--timeout=60s']);
-  if (!recovery.installed) return `release ${release} uninstalled, nothing of it left in namespace ${namespace}`;
+  if (!recovery.installed) {
+    const left = capture('kubectl', [...kubectlArgs(target), 'get', 'all,jobs,secrets,serviceaccounts,configmaps', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'name']).split('\n').filter(Boolean);
+    return `release ${release} uninstalled, ${left.length ? `still in namespace ${namespace}: ${left.join(', ')}` : `nothing of it left in namespace ${namespace}`}`;
+  }
   const now = releaseHistory(helm, target).at(-1);
   const values = JSON.parse(capture(helm, ['get', 'values', release, ...scope, '-o', 'json']) || '{}') ?? {};
   const images = ['backend', 'frontend']
