@@ -75,6 +75,18 @@ function printLog(log, text) {
 }
 
 /**
+ * Helm's last `Error:` and the lines that belong to it (a schema error names the value on the next lines).
+ * @param {string} output
+ */
+function helmErrorOf(output) {
+  const lines = output.split('\n');
+  const start = lines.map((line) => line.startsWith('Error: ')).lastIndexOf(true);
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && !line.trim());
+  return lines.slice(start, end < 0 ? undefined : end).map((line) => line.trim()).join(' ').slice('Error: '.length);
+}
+
+/**
  * The last line a container printed; of a JSON log line (pino), its msg.
  * @param {string} text
  */
@@ -107,7 +119,7 @@ export async function upgradeWithStatusCheck({ upgrade, target, helm, timeout, b
     return;
   }
   const after = secondsSince(started);
-  const helmError = run.output().split('\n').filter((line) => line.startsWith('Error:')).at(-1)?.slice('Error: '.length) ?? `exit code ${exit?.code}`;
+  const helmError = helmErrorOf(run.output()) ?? `exit code ${exit?.code}`;
   // Helm can fail first (its own wait saw a failed hook and deleted it, or it timed out): one more look, then what the check saw.
   const fatal = found ?? (exit && ((await check.poll()) ?? findingAfterHelmFailed(check.state, helmError)));
   console.log(interrupted ? `\ninterrupted after ${after}s` : exit ? `\nhelm failed after ${after}s${fatal ? '; what the status check saw:' : ''}` : `\nthe status check stopped the deploy after ${after}s`);
@@ -246,7 +258,7 @@ export async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--cascade=foreground', '--wait', '--timeout=60s']);
   if (!recovery.installed) {
     const left = capture('kubectl', [...kubectlArgs(target), 'get', 'all,jobs,secrets,serviceaccounts,configmaps', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'name']).split('\n').filter(Boolean);
-    return `release ${release} uninstalled, ${left.length ? `still in namespace ${namespace}: ${left.join(', ')}` : `nothing of it left in namespace ${namespace}`}`;
+    return `release ${release} is not installed; ${left.length ? `still in namespace ${namespace}: ${left.join(', ')}` : `nothing of it is left in namespace ${namespace}`}`;
   }
   const now = releaseHistory(helm, target).at(-1);
   const values = JSON.parse(capture(helm, ['get', 'values', release, ...scope, '-o', 'json']) || '{}') ?? {};

@@ -27,10 +27,11 @@ describe('putting the release back after a failed deploy', () => {
     expect(recoveryPlan({ before: undefined, history: [entry(1, 'pending-install', 'Initial install underway')] })).toMatchObject({ action: 'uninstall', installed: false });
     expect(recoveryPlan({ before: undefined, history: [entry(1, 'failed', 'Release "todo-app" failed: context canceled')] })).toMatchObject({ action: 'uninstall', installed: false });
     expect(recoveryPlan({ before: undefined, history: [] })).toMatchObject({ action: 'none', installed: false });
+    expect(recoveryPlan({ before: 3, history: [] })).toMatchObject({ action: 'none', installed: false, summary: 'gone (someone uninstalled it)' });
   });
 
   it('says the release is unchanged when the deploy failed before Helm made a revision (a schema error)', () => {
-    expect(recoveryPlan({ before: 7, history: [entry(6, 'superseded', 'Upgrade complete'), entry(7, 'deployed', 'Upgrade complete')] })).toMatchObject({ action: 'none', summary: 'the release is unchanged at revision 7' });
+    expect(recoveryPlan({ before: 7, history: [entry(6, 'superseded', 'Upgrade complete'), entry(7, 'deployed', 'Upgrade complete')] })).toMatchObject({ action: 'none', summary: 'unchanged at revision 7' });
   });
 });
 
