@@ -3,7 +3,6 @@
 // `nx deploy <app> --configuration=dev|prod` and `nx helm-deploy chart`: ship an app's image through the
 // todo-app chart into the current kube context, changing only that app's image tag.
 // Run with --plan to print every command (image builds, loads, helm) without touching a cluster.
-import { execFileSync, spawnSync } from 'node:child_process';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +11,9 @@ import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
 import { findDeployHelm } from './helm.mjs';
 import { readImageRecord, requireImageRecord } from './images.mjs';
 import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
-import { APPS, planDeploy } from './plan.mjs';
+import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy } from './plan.mjs';
+import { capture, DeployFailure, runStep, show } from './process.mjs';
+import { pushImage, upgradeWithStatusCheck } from './rollout.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
@@ -23,14 +24,16 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --namespace=NAME            namespace (default todo-app, or $TODO_NAMESPACE)
   --context=NAME              kube context (default: the current one)
   --cluster-type=TYPE         minikube|kind|sandbox|registry (default: from the context name)
-  --registry=HOST/PATH        where to push images when the cluster cannot load them ($TODO_REGISTRY)
+  --registry=HOST/PATH        push the images there and run them by digest, whatever the cluster ($TODO_REGISTRY);
+                              required for a cluster that is not Minikube, kind or the sandbox
   --images-dir=DIR            image records written by docker-build (default dist/images)
   --db-image=REF              dev only: the in-chart PostgreSQL image (default: the release's current one, else
                               ${DEV_DATABASE_IMAGE}); offline: todo-app/postgres:15-bookworm (tools/base-image/postgres.sh)
   --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it)
   --values=FILE               extra values file after values-<environment>.yaml, repeatable; pass it on every deploy
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
-  --timeout=DURATION          helm --timeout (default 10m)
+  --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
+                              pod or hook Job cannot succeed
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
   --json                      with --plan: print the plan as JSON`;
@@ -92,20 +95,6 @@ export function databaseImageValues(ref) {
   return [`postgresql.image.repository=${ref.slice(0, colon)}`, `postgresql.image.tag=${ref.slice(colon + 1)}`];
 }
 
-/**
- * @param {string} binary
- * @param {string[]} args
- * @param {{ input?: string }} [options]
- */
-function capture(binary, args, options = {}) {
-  return execFileSync(binary, args, { encoding: 'utf8', input: options.input, stdio: ['pipe', 'pipe', 'pipe'] }).trim();
-}
-
-/** @param {string[]} command */
-function show(command) {
-  return command.map((part) => (/^[\w@%+=:,./-]+$/.test(part) ? part : `'${part.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
 function currentContext() {
   try {
     return capture('kubectl', ['config', 'current-context']);
@@ -124,25 +113,6 @@ function dockerHasImage(ref) {
   }
 }
 
-let stepNumber = 0;
-/**
- * @param {string} title
- * @param {string[]} command
- * @param {string} [hint]
- */
-function runStep(title, command, hint) {
-  stepNumber += 1;
-  console.log(`\n[${stepNumber}] ${title}\n    $ ${show(command)}`);
-  const started = Date.now();
-  const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', cwd: workspaceRoot });
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  if (result.status !== 0) {
-    const reason = result.error ? result.error.message : `exit code ${result.status}`;
-    throw new Error(`step ${stepNumber} failed after ${seconds}s (${reason}): ${title}${hint ? `\nnext: ${hint}` : ''}`);
-  }
-  console.log(`    done in ${seconds}s`);
-}
-
 /**
  * Takes the in-cluster Lease for the release (creating the namespace first); returns its release function.
  * @param {{ context: string, namespace: string, release: string }} target
@@ -158,7 +128,7 @@ function acquireLease({ context, namespace, release }) {
   try {
     capture('kubectl', ['--context', context, 'get', 'namespace', namespace]);
   } catch {
-    runStep(`create namespace ${namespace}`, ['kubectl', '--context', context, 'create', 'namespace', namespace]);
+    runStep(`create namespace ${namespace}`, ['kubectl', '--context', context, 'create', 'namespace', namespace], { cwd: workspaceRoot });
   }
   const name = leaseName(release);
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -193,7 +163,7 @@ function releaseState({ context, namespace, release, helm }) {
   try {
     const status = JSON.parse(capture(helm, ['status', release, '-n', namespace, '--kube-context', context, '-o', 'json']));
     const values = JSON.parse(capture(helm, ['get', 'values', release, '-n', namespace, '--kube-context', context, '-o', 'json']) || '{}');
-    return { status: String(status.info?.status ?? 'unknown'), values: values ?? {} };
+    return { status: String(status.info?.status ?? 'unknown'), revision: Number(status.version), values: values ?? {} };
   } catch (error) {
     if (String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).includes('not found')) return undefined;
     throw error;
@@ -202,9 +172,9 @@ function releaseState({ context, namespace, release, helm }) {
 
 /**
  * @param {ReturnType<typeof parse>} options
- * @param {{ context: string, currentValues: Record<string, any> | undefined, helm: { binary: string, major: number } }} state
+ * @param {{ context: string, currentValues: Record<string, any> | undefined, helm: { binary: string, major: number }, digests?: Partial<Record<import('./plan.mjs').App, string>> }} state
  */
-function buildPlan(options, { context, currentValues, helm }) {
+function buildPlan(options, { context, currentValues, helm, digests }) {
   const clusterType = /** @type {import('./cluster.mjs').ClusterType} */ (options['cluster-type'] ?? clusterTypeOf(context));
   // A database image chosen on an earlier deploy stays, like the image of the app not being deployed.
   const running = currentValues?.postgresql?.image;
@@ -226,7 +196,8 @@ function buildPlan(options, { context, currentValues, helm }) {
     namespace: options.namespace,
     context,
     clusterType,
-    registry: options.registry,
+    registry: options.registry || undefined,
+    digests,
     records,
     currentValues,
     helm,
@@ -248,13 +219,13 @@ function printPlan(plan, header) {
   console.log('image builds (run by nx before deploy):');
   for (const build of plan.builds.length ? plan.builds : ['(none: chart-only deploy)']) console.log(`  ${build}`);
   console.log('images after the deploy:');
-  for (const [app, image] of Object.entries(plan.images)) console.log(`  ${app}: ${image.repository}:${image.tag} (${image.source})`);
+  for (const [app, image] of Object.entries(plan.images)) console.log(`  ${app}: ${imageReference(image)} (${image.source})`);
   console.log('commands:');
-  for (const step of [...plan.loads, plan.upgrade]) console.log(`  $ ${show(step.command)}`);
+  for (const step of [...plan.pushes.flatMap((push) => [push.tagStep, push.pushStep]), ...plan.loads, plan.upgrade]) console.log(`  $ ${show(step.command)}`);
   for (const note of plan.notes) console.log(`note: ${note}`);
 }
 
-function main() {
+async function main() {
   const options = parse();
   const context = options.context ?? currentContext();
   const header = `deploy ${options.apps.length ? options.apps.join(', ') : 'chart only'} (${options.environment}) → release ${options.release}, namespace ${options.namespace}, context ${context}`;
@@ -279,18 +250,23 @@ function main() {
     releaseLease = acquireLease(target);
     const state = releaseState({ ...target, helm: helm.binary });
     if (state?.status.startsWith('pending-')) {
-      throw new Error(
-        `release ${options.release} is ${state.status}: another Helm operation is running or died half-way; ` +
-          `if none is running: helm rollback ${options.release} -n ${options.namespace}`,
+      throw new DeployFailure(
+        `release ${options.release} is ${state.status}: another Helm operation is running or died half-way`,
+        `if none is running: helm history ${options.release} -n ${options.namespace}, then helm rollback ${options.release} <last deployed revision> -n ${options.namespace}`,
       );
     }
-    console.log(state ? `release ${options.release} is ${state.status}; keeping the images of apps not being deployed` : `release ${options.release} is not installed yet`);
+    console.log(state ? `release ${options.release} is ${state.status} at revision ${state.revision}; keeping the images of apps not being deployed` : `release ${options.release} is not installed yet`);
     if (options.environment === 'prod') requireExistingSecret(target);
-    const plan = buildPlan(options, { context, currentValues: state?.values, helm });
+    let plan = buildPlan(options, { context, currentValues: state?.values, helm });
     printPlan(plan, 'plan:');
-    for (const step of plan.loads) runStep(step.title, step.command, step.hint);
-    runStep(plan.upgrade.title, plan.upgrade.command, plan.upgrade.hint);
-    console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, i]) => `${app} ${i.repository}:${i.tag}`).join(', ')}`);
+    /** @type {Partial<Record<import('./plan.mjs').App, string>>} */
+    const digests = {};
+    for (const push of plan.pushes) digests[push.app] = await pushImage(push);
+    if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests });
+    if (plan.upgrade.command.some((arg) => arg.includes(DIGEST_OF_THE_PUSH))) throw new Error('internal: an image was pushed without its digest being read');
+    for (const step of plan.loads) runStep(step.title, step.command, { hint: step.hint, cwd: workspaceRoot });
+    await upgradeWithStatusCheck({ upgrade: plan.upgrade, target, helm: helm.binary, timeout: options.timeout, before: state?.revision, cwd: workspaceRoot });
+    console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
   } finally {
     releaseLease?.();
     releaseLocal();
@@ -309,12 +285,11 @@ function requireExistingSecret({ context, namespace }) {
   }
 }
 
-try {
-  main();
-} catch (error) {
+main().catch((error) => {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`\ndeploy failed: ${message}`);
-  if (!(error instanceof UsageError)) console.error('check the machine with `npx todo-doctor`; run again with --plan to see every command');
-  else console.error(USAGE);
+  if (error instanceof DeployFailure) console.error(`next: ${error.next}`);
+  else if (error instanceof UsageError) console.error(USAGE);
+  else console.error('check the machine with `npx todo-doctor`; run again with --plan to see every command');
   process.exit(1);
-}
+});

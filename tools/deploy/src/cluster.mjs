@@ -1,6 +1,6 @@
 // @ts-check
 // How an image reaches the cluster behind a kube context: loaded into the node (Minikube, kind, the
-// sandbox cluster) or pushed to a registry the cluster pulls from.
+// sandbox cluster), or, for any other cluster and whenever a registry is given, pushed (plan.mjs).
 
 /** @typedef {'minikube' | 'kind' | 'sandbox' | 'registry'} ClusterType */
 export const CLUSTER_TYPES = /** @type {const} */ (['minikube', 'kind', 'sandbox', 'registry']);
@@ -17,35 +17,17 @@ export function clusterTypeOf(context) {
 }
 
 /**
- * Commands that make a local Docker image usable by the cluster.
- * @param {{ type: ClusterType, context: string, ref: string, registry?: string, repository: string, tag: string }} input
- * @returns {{ commands: string[][], repository: string }} repository the chart must use afterwards
+ * Commands that load a local Docker image into the node of a local cluster.
+ * @param {{ type: Exclude<ClusterType, 'registry'>, context: string, ref: string }} input
+ * @returns {string[][]}
  */
-export function imageLoadCommands({ type, context, ref, registry, repository, tag }) {
+export function imageLoadCommands({ type, context, ref }) {
   switch (type) {
     case 'minikube':
-      return { commands: [['minikube', 'image', 'load', ref, '--profile', context]], repository };
+      return [['minikube', 'image', 'load', ref, '--profile', context]];
     case 'kind':
-      return { commands: [['kind', 'load', 'docker-image', ref, '--name', context.slice('kind-'.length)]], repository };
+      return [['kind', 'load', 'docker-image', ref, '--name', context.slice('kind-'.length)]];
     case 'sandbox':
-      return {
-        commands: [['node', 'tools/sandbox-cluster/src/cli.mjs', 'load-image', `--image=${ref}`]],
-        repository,
-      };
-    case 'registry': {
-      if (!registry) {
-        throw new Error(
-          `context "${context}" is not Minikube, kind or the sandbox cluster, so the image must be pushed: pass --registry=<host/path> (or set TODO_REGISTRY)`,
-        );
-      }
-      const remote = `${registry.replace(/\/$/, '')}/${repository}`;
-      return {
-        commands: [
-          ['docker', 'tag', ref, `${remote}:${tag}`],
-          ['docker', 'push', `${remote}:${tag}`],
-        ],
-        repository: remote,
-      };
-    }
+      return [['node', 'tools/sandbox-cluster/src/cli.mjs', 'load-image', `--image=${ref}`]];
   }
 }

@@ -2,11 +2,15 @@
 // Pure planning: from the apps to ship, their image records, the cluster and the release's current values,
 // the exact commands a deploy runs. The CLI prints this plan (--plan) or executes it.
 import { imageLoadCommands } from './cluster.mjs';
+import { normaliseRegistry, pushedRepository } from './registry.mjs';
 
 export const APPS = /** @type {const} */ (['backend', 'frontend']);
 /** @typedef {typeof APPS[number]} App */
 /** @typedef {import('./images.mjs').ImageRecord} ImageRecord */
 /** @typedef {import('./cluster.mjs').ClusterType} ClusterType */
+
+/** Stands for the digest in a printed plan; the CLI plans again with the digests its pushes returned. */
+export const DIGEST_OF_THE_PUSH = '<digest of the push>';
 
 /**
  * @typedef {object} PlanInput
@@ -16,7 +20,8 @@ export const APPS = /** @type {const} */ (['backend', 'frontend']);
  * @property {string} namespace
  * @property {string} context kube context
  * @property {ClusterType} clusterType
- * @property {string} [registry] for clusterType "registry"
+ * @property {string} [registry] host[/path] to push to; when set, images are pushed whatever the cluster type
+ * @property {Partial<Record<App, string>>} [digests] sha256 digests the pushes returned (the CLI plans again with them)
  * @property {Partial<Record<App, ImageRecord>>} records image records of built apps (dist/images)
  * @property {Record<string, any> | undefined} currentValues `helm get values -o json` of the release; undefined when not installed
  * @property {{ binary: string, major: number }} helm
@@ -25,7 +30,7 @@ export const APPS = /** @type {const} */ (['backend', 'frontend']);
  * @property {string[]} [extraLoads] further local images to load into the node (dev database image)
  * @property {string[]} [extraValues] further values files (`-f`), after values-<environment>.yaml
  * @property {string[]} [extraSetString] further `--set-string key=value` overrides (the database image)
- * @property {string[]} [extraSet] further `--set key=value` overrides, applied last
+ * @property {string[]} [extraSet] further `--set key=value` overrides; they win over the tool's own values
  */
 
 /**
@@ -36,21 +41,110 @@ export const APPS = /** @type {const} */ (['backend', 'frontend']);
  */
 
 /**
+ * @typedef {object} Push an image pushed to the registry; its digest is read from the push
+ * @property {App} app
+ * @property {string} source local image, e.g. todo-app/backend:3f2a9c1b7d40
+ * @property {string} remote pushed repository, e.g. 127.0.0.1:5000/todo-app/backend
+ * @property {string} tag
+ * @property {Step} tagStep `docker tag`
+ * @property {Step} pushStep `docker push`
+ */
+
+/**
+ * @typedef {object} Image what an app runs: [registry/]repository:tag, or [registry/]repository@digest when digest is set
+ * @property {string} [registry]
+ * @property {string} repository
+ * @property {string} tag
+ * @property {string} [digest]
+ * @property {string} source
+ */
+
+/**
  * @typedef {object} Plan
  * @property {string[]} builds `nx docker-build` runs this deploy relies on (nx runs them first)
- * @property {Record<string, { repository: string, tag: string, source: string }>} images image each app runs after the deploy
+ * @property {Record<string, Image>} images image each app runs after the deploy
  * @property {Step[]} loads
+ * @property {Push[]} pushes
  * @property {Step} upgrade
  * @property {string[]} notes
  */
 
+/** Chart keys of an app image, in the order they are passed. */
+const IMAGE_KEYS = /** @type {const} */ (['tag', 'repository', 'registry', 'digest']);
+
 /**
+ * The image an installed app runs, as the release's values hold it.
  * @param {Record<string, any> | undefined} values
  * @param {App} app
+ * @returns {Partial<Record<typeof IMAGE_KEYS[number], string>> | undefined}
  */
 function currentImage(values, app) {
   const image = values?.[app]?.image;
-  return image?.tag ? { repository: image.repository, tag: String(image.tag) } : undefined;
+  if (!image?.tag && !image?.digest) return undefined;
+  return Object.fromEntries(IMAGE_KEYS.filter((key) => image[key] !== undefined && image[key] !== '').map((key) => [key, String(image[key])]));
+}
+
+/**
+ * `--set-string` pairs for an app image; empty values clear what an earlier deploy set.
+ * @param {App} app
+ * @param {Partial<Record<typeof IMAGE_KEYS[number], string>>} image
+ */
+function imageArgs(app, image) {
+  return IMAGE_KEYS.filter((key) => image[key] !== undefined).flatMap((key) => ['--set-string', `${app}.image.${key}=${image[key]}`]);
+}
+
+/**
+ * How an image is written in the plan and in the deploy's summary.
+ * @param {Image} image
+ */
+export function imageReference(image) {
+  const name = image.registry ? `${image.registry}/${image.repository}` : image.repository;
+  return image.digest ? `${name}:${image.tag}@${image.digest}` : `${name}:${image.tag}`;
+}
+
+/**
+ * Keys a `--set` value names (`a.b=1,c=2` names a.b and c).
+ * @param {string[]} pairs
+ */
+function setKeys(pairs) {
+  return new Set(pairs.flatMap((pair) => pair.split(/(?<!\\),/).map((part) => part.split('=')[0])));
+}
+
+/**
+ * Helm applies every --set-string after every --set, whatever their order: a key the user sets with --set
+ * must not also be passed with --set-string, or the user's value is silently dropped.
+ * @param {string[]} args `--set-string`/`--set` flag and value pairs
+ * @param {Set<string>} keys
+ */
+function withoutKeys(args, keys) {
+  /** @type {string[]} */
+  const kept = [];
+  for (let i = 0; i < args.length; i += 2) if (!keys.has(args[i + 1].split('=')[0])) kept.push(args[i], args[i + 1]);
+  return kept;
+}
+
+/**
+ * `docker tag` and `docker push` of one app image.
+ * @param {App} app
+ * @param {ImageRecord} record
+ * @param {string} registry
+ * @returns {Push}
+ */
+function planPush(app, record, registry) {
+  const remote = pushedRepository(registry, record.repository);
+  const host = normaliseRegistry(registry).split('/')[0];
+  return {
+    app,
+    source: record.ref,
+    remote,
+    tag: record.tag,
+    tagStep: { title: `tag ${record.ref} for ${remote}`, command: ['docker', 'tag', record.ref, `${remote}:${record.tag}`] },
+    pushStep: {
+      title: `push ${remote}:${record.tag}`,
+      command: ['docker', 'push', `${remote}:${record.tag}`],
+      hint: `check that the registry ${host} answers and that Docker may push to it: docker login ${host} (a plain-HTTP registry other than 127.0.0.1 must be in Docker's insecure-registries)`,
+    },
+  };
 }
 
 /**
@@ -71,6 +165,8 @@ export function planDeploy(input) {
   const notes = [];
   /** @type {Step[]} */
   const loads = [];
+  /** @type {Push[]} */
+  const pushes = [];
   /** @type {Plan['images']} */
   const images = {};
   /** @type {string[]} */
@@ -81,11 +177,10 @@ export function planDeploy(input) {
     const record = records[app];
     const current = currentImage(currentValues, app);
     if (shipping && !record) throw new Error(`no image record for ${app}`);
-    // An app that is not being shipped keeps exactly the image it runs now, so its pods do not restart.
+    // An app that is not being shipped keeps exactly the image it runs now (registry and digest too), so its pods do not restart.
     if (!shipping && current) {
-      images[app] = { repository: current.repository ?? `todo-app/${app}`, tag: current.tag, source: `kept from release ${release}` };
-      setArgs.push('--set-string', `${app}.image.tag=${current.tag}`);
-      if (current.repository) setArgs.push('--set-string', `${app}.image.repository=${current.repository}`);
+      images[app] = { ...current, repository: current.repository ?? `todo-app/${app}`, tag: current.tag ?? '', source: `kept from release ${release}` };
+      setArgs.push(...imageArgs(app, current));
       if (currentValues?.[app]?.replicaCount === 0) setArgs.push('--set', `${app}.replicaCount=0`, ...noMigrations(app));
       continue;
     }
@@ -98,25 +193,47 @@ export function planDeploy(input) {
       setArgs.push('--set', `${app}.replicaCount=0`, ...noMigrations(app));
       continue;
     }
-    const load = imageLoadCommands({ type: clusterType, context, ref: record.ref, registry, repository: record.repository, tag: record.tag });
-    for (const command of load.commands) {
-      loads.push({
-        title: `make ${record.ref} available to ${clusterType} cluster (${context})`,
-        command,
-        hint: clusterType === 'registry' ? 'check `docker login` for the registry' : `check that the cluster is running: npx todo-doctor`,
-      });
+    const source = shipping ? `built by nx docker-build ${app}` : `last build of ${app} (first install)`;
+    if (registry) {
+      const push = planPush(app, record, registry);
+      pushes.push(push);
+      const image = { registry: normaliseRegistry(registry), repository: record.repository, tag: record.tag, digest: input.digests?.[app] ?? DIGEST_OF_THE_PUSH };
+      images[app] = { ...image, source: `${source}, pushed to ${push.remote}` };
+      setArgs.push(...imageArgs(app, image));
+      continue;
     }
-    images[app] = { repository: load.repository, tag: record.tag, source: shipping ? `built by nx docker-build ${app}` : `last build of ${app} (first install)` };
-    setArgs.push('--set-string', `${app}.image.tag=${record.tag}`, '--set-string', `${app}.image.repository=${load.repository}`);
+    if (clusterType === 'registry') {
+      throw new Error(
+        `context "${context}" is not Minikube, kind or the sandbox cluster, so the image must be pushed: pass --registry=<host/path> (or set TODO_REGISTRY)`,
+      );
+    }
+    for (const command of imageLoadCommands({ type: clusterType, context, ref: record.ref })) {
+      loads.push({ title: `make ${record.ref} available to ${clusterType} cluster (${context})`, command, hint: `check that the cluster is running: npx todo-doctor` });
+    }
+    images[app] = { repository: record.repository, tag: record.tag, source };
+    // A loaded image has no registry digest: clear what an earlier registry deploy pinned, or the pods keep the old image.
+    const cleared = current?.registry || current?.digest ? { registry: '', digest: '' } : {};
+    setArgs.push(...imageArgs(app, { tag: record.tag, repository: record.repository, ...cleared }));
+  }
+  if (environment === 'prod' && !registry && loads.length > 0) {
+    notes.push(
+      `prod normally pushes to a registry and runs images by digest (TODO_REGISTRY=<host/path> or --registry); ` +
+        `without one this deploy loads the images into the ${clusterType} node and runs them by tag`,
+    );
   }
 
   if (clusterType !== 'registry') {
     for (const ref of input.extraLoads ?? []) {
-      const load = imageLoadCommands({ type: clusterType, context, ref, repository: ref, tag: '' });
-      for (const command of load.commands) loads.push({ title: `make ${ref} available to the cluster (dev database)`, command });
+      for (const command of imageLoadCommands({ type: clusterType, context, ref })) loads.push({ title: `make ${ref} available to the cluster (dev database)`, command });
     }
   }
 
+  const userKeys = setKeys(input.extraSet ?? []);
+  const ownArgs = [...setArgs, ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair])];
+  for (let i = 1; i < ownArgs.length; i += 2) {
+    const key = ownArgs[i].split('=')[0];
+    if (userKeys.has(key)) notes.push(`your --set ${key} replaces the deploy tool's ${ownArgs[i]}`);
+  }
   const waitFlags = helm.major >= 4 ? ['--rollback-on-failure', '--wait=watcher'] : ['--atomic', '--wait'];
   const upgrade = {
     title: `helm upgrade --install ${release} (${environment}) in namespace ${namespace}, context ${context}`,
@@ -134,8 +251,7 @@ export function planDeploy(input) {
       '-f',
       `${input.chartDir}/values-${environment}.yaml`,
       ...(input.extraValues ?? []).flatMap((file) => ['-f', file]),
-      ...setArgs,
-      ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair]),
+      ...withoutKeys(ownArgs, userKeys),
       ...(input.extraSet ?? []).flatMap((pair) => ['--set', pair]),
       ...waitFlags,
       '--timeout',
@@ -144,8 +260,8 @@ export function planDeploy(input) {
       '10',
     ],
     hint:
-      `Helm rolled the release back. Look at: kubectl --context ${context} -n ${namespace} get pods; ` +
+      `fix what Helm's error above names; if it timed out, look at what Kubernetes says: kubectl --context ${context} -n ${namespace} get pods; ` +
       `kubectl --context ${context} -n ${namespace} get events --sort-by=.lastTimestamp | tail -20; helm history ${release} -n ${namespace}`,
   };
-  return { builds: apps.map((app) => `nx docker-build ${app}`), images, loads, upgrade, notes };
+  return { builds: apps.map((app) => `nx docker-build ${app}`), images, loads, pushes, upgrade, notes };
 }

@@ -15,6 +15,7 @@ type PlanJson = {
   builds: string[];
   images: Record<string, { repository: string; tag: string; source: string }>;
   loads: { command: string[] }[];
+  pushes: { app: string; remote: string; tagStep: { command: string[] }; pushStep: { command: string[] } }[];
   upgrade: { command: string[] };
   notes: string[];
 };
@@ -41,6 +42,11 @@ function plan(args: string[]) {
   const result = spawnSync('node', [cli, '--plan', '--json', '--db-image-load=never', ...args], { encoding: 'utf8', cwd: root });
   if (result.status !== 0) throw new Error(result.stderr);
   return JSON.parse(result.stdout) as PlanJson;
+}
+
+/** The `--set-string` values of an upgrade command that start with prefix, in order. */
+function setStrings(command: string[], prefix: string) {
+  return command.filter((arg, i) => command[i - 1] === '--set-string' && arg.startsWith(prefix));
 }
 
 function affectedDeploys(files: string[]) {
@@ -105,14 +111,23 @@ describe('deploy of a change set, up to the cluster boundary', () => {
     expect(result.loads.map((l) => l.command)).toEqual([['node', 'tools/sandbox-cluster/src/cli.mjs', 'load-image', `--image=todo-app/backend:${BACKEND_TAG}`]]);
   });
 
-  it('pushes to the configured registry for any other cluster and points the chart at the pushed repository', () => {
+  it('pushes to the configured registry for any other cluster and pins the pushed image by the digest of the push', () => {
     const result = plan(['--app=backend', '--environment=prod', '--context=prod-eu', '--registry=registry.example.com/team', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`, `--current-values=${currentValues({ backend: 'a', frontend: FRONTEND_TAG })}`]);
-    expect(result.loads.map((l) => l.command)).toEqual([
-      ['docker', 'tag', `todo-app/backend:${BACKEND_TAG}`, `registry.example.com/team/todo-app/backend:${BACKEND_TAG}`],
-      ['docker', 'push', `registry.example.com/team/todo-app/backend:${BACKEND_TAG}`],
+    expect(result.loads).toEqual([]);
+    expect(result.pushes.map((p) => [p.tagStep.command, p.pushStep.command])).toEqual([
+      [
+        ['docker', 'tag', `todo-app/backend:${BACKEND_TAG}`, `registry.example.com/team/todo-app/backend:${BACKEND_TAG}`],
+        ['docker', 'push', `registry.example.com/team/todo-app/backend:${BACKEND_TAG}`],
+      ],
     ]);
     expect(result.upgrade.command).toContain('deploy/helm/values-prod.yaml');
-    expect(result.upgrade.command).toContain('backend.image.repository=registry.example.com/team/todo-app/backend');
+    expect(setStrings(result.upgrade.command, 'backend.image.')).toEqual([
+      `backend.image.tag=${BACKEND_TAG}`,
+      'backend.image.repository=todo-app/backend',
+      'backend.image.registry=registry.example.com/team',
+      // --plan cannot know it: the deploy reads it from the push, then plans again
+      'backend.image.digest=<digest of the push>',
+    ]);
   });
 
   it('refuses to guess a registry and says what to pass', () => {
@@ -179,19 +194,27 @@ describe('deploy of a change set, up to the cluster boundary', () => {
   });
 
   describe.skipIf(!helm)('the planned helm command rendered by real Helm', () => {
+    type Rendered = { kind: string; metadata: { name: string } };
+    const render = (upgrade: string[]): Rendered[] => {
+      // Same chart, values and --set flags as the planned upgrade, rendered offline.
+      const args = upgrade.slice(1);
+      const flags = args.slice(4).filter((a, i, all) => !['--create-namespace', '--rollback-on-failure', '--wait=watcher', '--atomic', '--wait'].includes(a) && all[i - 1] !== '--kube-context' && a !== '--kube-context' && all[i - 1] !== '--timeout' && a !== '--timeout' && all[i - 1] !== '--history-max' && a !== '--history-max');
+      const out = execFileSync(helmBinary, ['template', args[2], args[3], ...flags, '--set', 'secrets.jwtSecretKey=' + 'k'.repeat(40), '--set', 'postgresql.auth.password=pw'], { encoding: 'utf8', cwd: root });
+      return parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
+    };
+    const deployment = (objects: Rendered[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
+
     it('leaves the frontend Deployment as it was when only the backend is deployed', () => {
-      const render = (upgrade: string[]) => {
-        // Same chart, values and --set flags as the planned upgrade, rendered offline.
-        const args = upgrade.slice(1);
-        const flags = args.slice(4).filter((a, i, all) => !['--create-namespace', '--rollback-on-failure', '--wait=watcher', '--atomic', '--wait'].includes(a) && all[i - 1] !== '--kube-context' && a !== '--kube-context' && all[i - 1] !== '--timeout' && a !== '--timeout' && all[i - 1] !== '--history-max' && a !== '--history-max');
-        const out = execFileSync(helmBinary, ['template', args[2], args[3], ...flags, '--set', 'secrets.jwtSecretKey=' + 'k'.repeat(40), '--set', 'postgresql.auth.password=pw'], { encoding: 'utf8', cwd: root });
-        return parseAllDocuments(out).map((d) => d.toJSON()).filter(Boolean);
-      };
-      const deployment = (objects: { kind: string; metadata: { name: string } }[], name: string) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === name);
       const before = render(plan(['--chart-only', '--context=kind-todo', `--images-dir=${imagesDir({})}`, `--current-values=${currentValues({ backend: 'aaaaaaaaaaaa', frontend: FRONTEND_TAG })}`]).upgrade.command);
       const after = render(plan(['--app=backend', '--context=kind-todo', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`, `--current-values=${currentValues({ backend: 'aaaaaaaaaaaa', frontend: FRONTEND_TAG })}`]).upgrade.command);
       expect(deployment(after, 'todo-app-frontend')).toEqual(deployment(before, 'todo-app-frontend'));
       expect(JSON.stringify(deployment(after, 'todo-app-backend'))).toContain(`todo-app/backend:${BACKEND_TAG}`);
+    });
+
+    it('lets a --set win over the value the tool sets for the same key (Helm applies --set-string after --set)', () => {
+      const result = plan(['--app=backend', '--context=kind-todo', '--set=backend.image.tag=override0001', `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
+      expect(JSON.stringify(deployment(render(result.upgrade.command), 'todo-app-backend'))).toContain('todo-app/backend:override0001');
+      expect(result.notes).toContain(`your --set backend.image.tag replaces the deploy tool's backend.image.tag=${BACKEND_TAG}`);
     });
   });
 });
