@@ -260,7 +260,7 @@ export function planDeploy(input) {
       '10',
     ],
     hint:
-      `look at what Kubernetes says: kubectl --context ${context} -n ${namespace} get pods; ` +
+      `fix what Helm's error above names; if it timed out, look at what Kubernetes says: kubectl --context ${context} -n ${namespace} get pods; ` +
       `kubectl --context ${context} -n ${namespace} get events --sort-by=.lastTimestamp | tail -20; helm history ${release} -n ${namespace}`,
   };
   return { builds: apps.map((app) => `nx docker-build ${app}`), images, loads, pushes, upgrade, notes };

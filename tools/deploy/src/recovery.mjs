@@ -22,7 +22,7 @@ const GOOD = new Set(['deployed', 'superseded']);
  */
 export function recoveryPlan({ before, history }) {
   const latest = history.at(-1);
-  if (!latest) return { action: 'none', installed: false, summary: 'the release is not installed (Helm undid the first install)' };
+  if (!latest) return { action: 'none', installed: false, summary: before === undefined ? 'not installed (Helm undid the first install, or never made it)' : 'gone (someone uninstalled it)' };
   const target = before === undefined ? undefined : history.filter((r) => r.revision <= before && GOOD.has(r.status)).at(-1);
   const rolledBackTo = /^Rollback to (\d+)/.exec(latest.description ?? '')?.[1];
   if (latest.status === 'deployed' && (latest.revision === before || rolledBackTo)) {
@@ -30,7 +30,7 @@ export function recoveryPlan({ before, history }) {
       action: 'none',
       revision: latest.revision,
       installed: true,
-      summary: latest.revision === before ? `the release is unchanged at revision ${before}` : `Helm rolled back to revision ${rolledBackTo} (as revision ${latest.revision})`,
+      summary: latest.revision === before ? `unchanged at revision ${before}` : `Helm rolled back to revision ${rolledBackTo} (as revision ${latest.revision})`,
     };
   }
   // pending-*, failed, or this deploy's own revision deployed although the status check found it cannot work.

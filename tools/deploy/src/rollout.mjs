@@ -75,70 +75,143 @@ function printLog(log, text) {
 }
 
 /**
+ * Helm's last `Error:` and the lines that belong to it (a schema error names the value on the next lines).
+ * @param {string} output
+ */
+function helmErrorOf(output) {
+  const lines = output.split('\n');
+  const start = lines.map((line) => line.startsWith('Error: ')).lastIndexOf(true);
+  if (start < 0) return undefined;
+  const end = lines.findIndex((line, i) => i > start && !line.trim());
+  return lines.slice(start, end < 0 ? undefined : end).map((line) => line.trim()).join(' ').slice('Error: '.length);
+}
+
+/**
+ * The last line a container printed; of a JSON log line (pino), its msg.
+ * @param {string} text
+ */
+function lastMessage(text) {
+  const line = text.split('\n').filter((l) => l.trim()).at(-1)?.trim() ?? '';
+  try {
+    const message = JSON.parse(line).msg;
+    if (typeof message === 'string') return message.slice(0, 300);
+  } catch {
+    // not JSON: the line itself
+  }
+  return line.slice(0, 300);
+}
+
+/**
  * Runs `helm upgrade --install` and, while it waits, the status check. On a state that cannot recover it stops
  * Helm, which then rolls back; the release is checked and put back if Helm did not finish the job.
  * @param {{ upgrade: import('./plan.mjs').Step, target: Target, helm: string, timeout: string, before: number | undefined, cwd: string }} input
  *   before: the release's revision before this deploy (undefined: not installed)
  */
 export async function upgradeWithStatusCheck({ upgrade, target, helm, timeout, before, cwd }) {
-  let snapshot = await pollRelease(target);
-  let state = statusBaseline(snapshot);
   const { number, started } = beginStep(upgrade.title, upgrade.command);
+  const check = new StatusCheck(target, await pollRelease(target), started);
   console.log(`    status check: polls the release's Jobs, Pods, Deployments and events every ${POLL_MS / 1000}s; stops the deploy on a state that cannot recover`);
   const run = startStreaming(upgrade.command, { cwd });
-  /** @type {import('./process.mjs').Exit | undefined} */
-  let exit;
-  run.exited.then((result) => (exit = result));
-  /** @type {Map<string, Promise<string>>} */
-  const logs = new Map();
-  /** @type {import('./status.mjs').Finding | undefined} */
-  let fatal;
-  let pollFailure = '';
-  const assess = () => {
-    const result = assessRollout(state, snapshot, Date.now());
-    state = result.state;
-    for (const line of result.lines) console.log(`    +${secondsSince(started)}s ${line}`);
-    for (const log of result.logs) logs.set(log.key, containerLog(target, log));
-    return result.fatal;
-  };
-  while (!exit && !fatal) {
-    await Promise.race([run.exited, new Promise((resolve) => setTimeout(resolve, POLL_MS))]);
-    if (exit) break;
-    try {
-      snapshot = await pollRelease(target);
-      pollFailure = '';
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message !== pollFailure) console.log(`    status check: could not read the release (${message}); Helm still waits`);
-      pollFailure = message;
-      continue;
-    }
-    fatal = assess();
-  }
+  const { exit, fatal: found, interrupted } = await watch(run, check);
   if (exit?.code === 0) {
-    // The state Helm accepted, for the record (Helm returns as soon as its own check passes).
-    await pollRelease(target).then((last) => ((snapshot = last), assess()), () => undefined);
+    await check.poll(); // the state Helm accepted, for the record
     console.log(`    done in ${secondsSince(started)}s`);
     return;
   }
   const after = secondsSince(started);
-  const helmError = run.output().split('\n').filter((line) => line.startsWith('Error:')).at(-1)?.slice('Error: '.length) ?? `exit code ${exit?.code}`;
-  if (!fatal) {
-    // Helm failed first (its own wait saw the failure and deleted the failed hook, or it timed out): one more look.
-    await pollRelease(target).then((last) => ((snapshot = last), (fatal = assess())), () => undefined);
-    fatal ??= findingAfterHelmFailed(state, helmError);
-  }
-  console.log(exit ? `\nhelm failed after ${after}s${fatal ? '; what the status check saw:' : ''}` : `\nthe status check stopped the deploy after ${after}s`);
-  if (fatal) console.log(`  object:  ${fatal.object}\n  reason:  ${fatal.reason}\n  message: ${fatal.message}`);
-  const log = fatal?.log;
-  const logText = log ? await (logs.get(log.key) ?? containerLog(target, log)) : '';
-  if (log) printLog(log, logText);
-  // The failing container's own last words, e.g. the backend naming the setting it rejects.
-  const lastWords = log && !logText.startsWith('(') ? logText.split('\n').filter((line) => line.trim()).at(-1)?.trim().slice(0, 300) : undefined;
+  const helmError = helmErrorOf(run.output()) ?? `exit code ${exit?.code}`;
+  // Helm can fail first (its own wait saw a failed hook and deleted it, or it timed out): one more look, then what the check saw.
+  const fatal = found ?? (exit && ((await check.poll()) ?? findingAfterHelmFailed(check.state, helmError)));
+  console.log(interrupted ? `\ninterrupted after ${after}s` : exit ? `\nhelm failed after ${after}s${fatal ? '; what the status check saw:' : ''}` : `\nthe status check stopped the deploy after ${after}s`);
+  const lastWords = fatal ? await printFinding(fatal, check) : undefined;
   if (!exit) await stopHelm(run);
   const recovered = await putReleaseBack({ target, helm, timeout, before, cwd });
+  if (interrupted) throw new DeployFailure(`interrupted ${after}s into step ${number} (${recovered})`, 'deploy again when you are ready');
   if (fatal) throw new DeployFailure(`${fatal.cause}${lastWords ? `: ${lastWords}` : ''} (found ${after}s into step ${number}; ${recovered})`, fatal.next);
   throw new DeployFailure(`step ${number} failed after ${after}s: ${helmError} (${recovered})`, upgrade.hint ?? 'read the output above');
+}
+
+/** The status check's state across polls, the progress it prints and the logs it fetches. */
+class StatusCheck {
+  /** @param {Target} target @param {import('./status.mjs').Snapshot} baseline the release before Helm starts @param {number} started ms */
+  constructor(target, baseline, started) {
+    this.target = target;
+    this.state = statusBaseline(baseline);
+    this.started = started;
+    /** @type {Map<string, Promise<string>>} logs fetched as soon as a container ended in an error */
+    this.logs = new Map();
+    this.pollFailure = '';
+  }
+
+  /** One poll; prints what changed and returns the finding that stops the deploy, if any. */
+  async poll() {
+    let snapshot;
+    try {
+      snapshot = await pollRelease(this.target);
+      this.pollFailure = '';
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (message !== this.pollFailure) console.log(`    status check: could not read the release (${message}); Helm still waits`);
+      this.pollFailure = message;
+      return undefined;
+    }
+    const result = assessRollout(this.state, snapshot, Date.now());
+    this.state = result.state;
+    for (const line of result.lines) console.log(`    +${secondsSince(this.started)}s ${line}`);
+    for (const log of result.logs) this.logs.set(log.key, containerLog(this.target, log));
+    return result.fatal;
+  }
+
+  /** @param {import('./status.mjs').LogRef} log */
+  log(log) {
+    return this.logs.get(log.key) ?? containerLog(this.target, log);
+  }
+}
+
+/**
+ * Polls until Helm exits, the check finds a state that cannot recover, or the user interrupts (Ctrl-C reaches
+ * Helm too, which cancels and rolls back).
+ * @param {import('./process.mjs').Streaming} run
+ * @param {StatusCheck} check
+ */
+async function watch(run, check) {
+  /** @type {import('./process.mjs').Exit | undefined} */
+  let exit;
+  run.exited.then((result) => (exit = result));
+  let interrupted = false;
+  /** @type {(value?: unknown) => void} */
+  let wake = () => undefined;
+  const interruption = new Promise((resolve) => (wake = resolve));
+  const onSignal = () => {
+    interrupted = true;
+    wake();
+  };
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  /** @type {import('./status.mjs').Finding | undefined} */
+  let fatal;
+  try {
+    while (!exit && !fatal && !interrupted) {
+      await Promise.race([run.exited, interruption, new Promise((resolve) => setTimeout(resolve, POLL_MS).unref())]);
+      if (!exit && !interrupted) fatal = await check.poll();
+    }
+  } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  return { exit: /** @type {import('./process.mjs').Exit | undefined} */ (exit), fatal, interrupted };
+}
+
+/**
+ * Prints the object, Kubernetes' reason and message, and the failing container's last log lines.
+ * @param {import('./status.mjs').Finding} fatal
+ * @param {StatusCheck} check
+ * @returns {Promise<string | undefined>} the container's last message, for the one-line cause
+ */
+async function printFinding(fatal, check) {
+  console.log(`  object:  ${fatal.object}\n  reason:  ${fatal.reason}\n  message: ${fatal.message}`);
+  if (!fatal.log) return undefined;
+  const text = await check.log(fatal.log);
+  printLog(fatal.log, text);
+  return text.startsWith('(') ? undefined : lastMessage(text);
 }
 
 /**
@@ -163,7 +236,7 @@ async function stopHelm(run) {
  * Checks the release after a failed deploy and finishes what Helm left undone; returns what the release runs now.
  * @param {{ target: Target, helm: string, timeout: string, before: number | undefined, cwd: string }} input
  */
-async function putReleaseBack({ target, helm, timeout, before, cwd }) {
+export async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   const { release, namespace, context } = target;
   const scope = ['-n', namespace, '--kube-context', context];
   const history = releaseHistory(helm, target);
@@ -182,8 +255,11 @@ async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   }
   const objects = JSON.parse(capture('kubectl', [...kubectlArgs(target), 'get', 'jobs,secrets,serviceaccounts', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'json'])).items ?? [];
   const remove = leftovers(objects, { release, installed: recovery.installed });
-  if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--wait', '--timeout=60s']);
-  if (!recovery.installed) return `release ${release} uninstalled, nothing of it left in namespace ${namespace}`;
+  if (remove.length) runStep(`remove what the failed deploy left: ${remove.join(', ')}`, ['kubectl', ...kubectlArgs(target), 'delete', ...remove, '--ignore-not-found', '--cascade=foreground', '--wait', '--timeout=60s']);
+  if (!recovery.installed) {
+    const left = capture('kubectl', [...kubectlArgs(target), 'get', 'all,jobs,secrets,serviceaccounts,configmaps', '-l', `app.kubernetes.io/instance=${release}`, '-o', 'name']).split('\n').filter(Boolean);
+    return `release ${release} is not installed; ${left.length ? `still in namespace ${namespace}: ${left.join(', ')}` : `nothing of it is left in namespace ${namespace}`}`;
+  }
   const now = releaseHistory(helm, target).at(-1);
   const values = JSON.parse(capture(helm, ['get', 'values', release, ...scope, '-o', 'json']) || '{}') ?? {};
   const images = ['backend', 'frontend']

@@ -180,18 +180,33 @@ function workloadLine(workload) {
   return workload.kind === 'Deployment' ? deploymentLine(workload) : `${componentOf(workload)} ${workload.status?.readyReplicas ?? 0}/${workload.spec?.replicas ?? 1} ready`;
 }
 
+/**
+ * A Job's attempts as its pods show them; the pods are ahead of the Job's status by a poll or two.
+ * @param {any} job
+ * @param {any[]} pods
+ */
+function jobAttempts(job, pods) {
+  const own = pods.filter((p) => ownerUid(p) === job.metadata.uid);
+  const active = own.filter((p) => !p.metadata.deletionTimestamp && !podFailed(p) && p.status?.phase !== 'Succeeded');
+  return {
+    allowed: (job.spec?.backoffLimit ?? 6) + 1,
+    failed: Math.max(job.status?.failed ?? 0, own.filter(podFailed).length),
+    succeeded: Boolean(condition(job, 'Complete')) || (job.status?.succeeded ?? 0) >= (job.spec?.completions ?? 1) || own.some((p) => p.status?.phase === 'Succeeded'),
+    newest: active.sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))).at(-1),
+  };
+}
+
 /** @param {any} job @param {any[]} pods */
 function jobLine(job, pods) {
-  const s = job.status ?? {};
   const name = `${componentOf(job)} job`;
-  if (condition(job, 'Complete')) return `${name}: complete`;
-  const failed = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
-  if (failed) return `${name}: failed (${failed.reason})`;
-  const attempts = (job.spec?.backoffLimit ?? 6) + 1;
-  const retries = s.failed ? `, ${s.failed} of ${attempts} attempts failed` : '';
-  const active = pods.filter((p) => ownerUid(p) === job.metadata.uid && !p.metadata.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase));
-  const pod = active.sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))).at(-1);
-  return pod ? `${name}: ${pod.status?.phase === 'Running' ? 'running' : 'starting'} (pod ${pod.metadata.name})${retries}` : `${name}: waiting for its pod${retries}`;
+  const { allowed, failed, succeeded, newest } = jobAttempts(job, pods);
+  if (succeeded) return `${name}: complete`;
+  const verdict = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
+  if (verdict) return `${name}: failed (${verdict.reason})`;
+  if (failed >= allowed) return `${name}: all ${allowed} attempts failed`;
+  const retries = failed ? `, ${failed} of ${allowed} attempts failed` : '';
+  if (newest) return `${name}: ${newest.status?.phase === 'Running' ? 'running' : 'starting'} (pod ${newest.metadata.name})${retries}`;
+  return failed ? `${name}: next attempt after ${failed} of ${allowed} failed` : `${name}: waiting for its pod`;
 }
 
 /**
@@ -233,8 +248,23 @@ export function assessRollout(previous, snapshot, now) {
   for (const job of newJobs) report(job.metadata.uid, jobLine(job, pods));
   for (const workload of [...deployments, ...statefulSets]) report(workload.metadata.uid, workloadLine(workload));
 
-  // Pod creation refused (a missing ServiceAccount, an admission policy): the controller only retries the same refusal.
-  for (const event of snapshot.events) {
+  findings.push(...refusedCreations(snapshot.events, { state, previous, currentReplicaSets, report }));
+  for (const pod of newPods) assessPod(pod, { state, previous, now, report, logs, findings, events: snapshot.events });
+  findings.push(...failedJobs(newJobs, pods, state));
+  return { state, lines, logs, fatal: findings[0] };
+}
+
+/**
+ * Pod creation the API refused (a missing ServiceAccount, an admission policy): the controller only retries the
+ * same refusal. Only new occurrences on this deploy's Jobs and ReplicaSets count.
+ * @param {any[]} events
+ * @param {{ state: StatusState, previous: StatusState, currentReplicaSets: Set<string>, report: (key: string, line: string) => void }} context
+ * @returns {Finding[]}
+ */
+function refusedCreations(events, { state, previous, currentReplicaSets, report }) {
+  /** @type {Finding[]} */
+  const findings = [];
+  for (const event of events) {
     const involved = event.involvedObject ?? {};
     const count = occurrences(event);
     const fresh = count > (state.occurrences[event.metadata.uid] ?? 0);
@@ -260,28 +290,32 @@ export function assessRollout(previous, snapshot, now) {
         : 'fix what the message names (a missing ServiceAccount, Secret or a policy that refuses the pod), then deploy again',
     });
   }
+  return findings;
+}
 
-  for (const pod of newPods) assessPod(pod, { state, previous, now, report, logs, findings, events: snapshot.events });
-
-  for (const job of newJobs) {
-    const failed = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
-    // The attempt that uses up backoffLimit fails the Job; Helm deletes a failed hook at once, so do not wait for the condition.
-    const attempts = (job.spec?.backoffLimit ?? 6) + 1;
-    const failedPods = pods.filter((p) => ownerUid(p) === job.metadata.uid && podFailed(p)).length;
-    const exhausted = Math.max(failedPods, job.status?.failed ?? 0) >= attempts;
-    if (!failed && !exhausted) continue;
-    findings.push(
+/**
+ * This deploy's Jobs that failed, or whose last allowed attempt failed: Helm deletes a failed hook at once,
+ * so the check does not wait for the Job's own verdict.
+ * @param {any[]} jobs
+ * @param {any[]} pods
+ * @param {StatusState} state
+ * @returns {Finding[]}
+ */
+function failedJobs(jobs, pods, state) {
+  return jobs.flatMap((job) => {
+    const verdict = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
+    const { allowed, failed } = jobAttempts(job, pods);
+    if (!verdict && failed < allowed) return [];
+    return [
       jobFinding({
         object: `Job/${job.metadata.name}`,
         component: componentOf(job),
-        reason: failed?.reason ?? 'BackoffLimitExceeded',
-        message: failed?.message ?? `all ${attempts} attempts failed (backoffLimit ${attempts - 1})`,
+        reason: verdict?.reason ?? 'BackoffLimitExceeded',
+        message: verdict?.message ?? `all ${allowed} attempts failed (backoffLimit ${allowed - 1})`,
         log: state.failures[job.metadata.uid],
       }),
-    );
-  }
-
-  return { state, lines, logs, fatal: findings[0] };
+    ];
+  });
 }
 
 /**
@@ -327,76 +361,108 @@ export function findingAfterHelmFailed(state, helmError) {
  * @param {any} pod
  * @param {{ state: StatusState, previous: StatusState, now: number, report: (key: string, line: string) => void, logs: LogRef[], findings: Finding[], events: any[] }} context
  */
-function assessPod(pod, { state, previous, now, report, logs, findings, events }) {
-  const name = pod.metadata.name;
-  const uid = pod.metadata.uid;
-  const prefix = `${componentOf(pod)} pod ${name}`;
+function assessPod(pod, context) {
+  const { state, report, logs, findings } = context;
+  const prefix = `${componentOf(pod)} pod ${pod.metadata.name}`;
   const unschedulable = pod.status?.conditions?.find((/** @type {any} */ c) => c.type === 'PodScheduled' && c.status === 'False');
-  if (unschedulable) report(`${uid}/scheduled`, `${prefix}: not scheduled (${unschedulable.reason}: ${unschedulable.message})`);
+  if (unschedulable) report(`${pod.metadata.uid}/scheduled`, `${prefix}: not scheduled (${unschedulable.reason}: ${unschedulable.message})`);
   const specs = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])];
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
-  for (const status of statuses) {
-    const container = status.name;
-    const key = `${uid}/${container}`;
-    const subject = `container ${container} of pod ${name}`;
-    // An instance that ended in an error: its log is fetched now, before Helm or Kubernetes delete the pod.
-    const ended = status.state?.terminated?.exitCode ? status.state.terminated : status.lastState?.terminated?.exitCode ? status.lastState.terminated : undefined;
-    if (ended) {
-      const controller = pod.metadata.ownerReferences?.find((/** @type {any} */ o) => o.controller);
-      const log = {
-        key: ended.containerID ?? `${key}/${status.restartCount}`,
-        pod: name,
-        container,
-        previous: ended !== status.state?.terminated,
-        exit: exitText(ended),
-        finishedAt: ended.finishedAt,
-        owner: controller ? `${controller.kind}/${controller.name}` : undefined,
-        component: pod.metadata.labels?.[COMPONENT],
-      };
-      state.failures[uid] = log;
-      const owner = ownerUid(pod);
-      if (owner && endedLater(log, state.failures[owner])) state.failures[owner] = log;
-      if (endedLater(log, state.lastFailure)) state.lastFailure = log;
-      if (!state.logsRequested[log.key]) logs.push(log);
-      state.logsRequested[log.key] = true;
-      if (ended === status.state?.terminated) report(key, `${prefix}: ${container} exited with ${log.exit}`);
-    }
+  for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const key = `${pod.metadata.uid}/${status.name}`;
+    const failure = recordFailedInstance(pod, status, state);
+    if (failure && !state.logsRequested[failure.key]) logs.push(failure);
+    if (failure) state.logsRequested[failure.key] = true;
+    if (failure && !failure.previous) report(key, `${prefix}: ${status.name} exited with ${failure.exit}`);
     const waiting = status.state?.waiting;
     if (waiting?.reason && !PENDING_WAITING.has(waiting.reason)) {
-      report(key, `${prefix}: ${container} ${waiting.reason}${status.restartCount ? ` (restarted ${status.restartCount}×, last ${state.failures[uid]?.exit ?? 'exit unknown'})` : ''}`);
-      const describe = FATAL_WAITING[waiting.reason];
-      if (describe && (waiting.reason !== 'ErrImagePull' || IMAGE_NOT_FOUND.test(waiting.message ?? ''))) {
-        const lastExit = status.lastState?.terminated ? `; last exit: ${exitText(status.lastState.terminated)}` : '';
-        findings.push({
-          object: `Pod/${name}`,
-          reason: waiting.reason,
-          message: `${waiting.message ?? ''}${lastExit}`.replace(/^; /, ''),
-          log: waiting.reason === 'CrashLoopBackOff' ? state.failures[uid] : undefined,
-          ...describe({ subject, image: status.image }),
-        });
-      }
+      report(key, `${prefix}: ${status.name} ${waiting.reason}${status.restartCount ? ` (restarted ${status.restartCount}×, last ${state.failures[pod.metadata.uid]?.exit ?? 'exit unknown'})` : ''}`);
+      findings.push(...waitingFinding(pod, status, state.failures[pod.metadata.uid]));
     }
-    const spec = specs.find((c) => c.name === container);
-    const budget = readinessBudgetSeconds(spec);
-    if (status.state?.running && !status.ready && budget !== undefined) {
-      const instance = `${key}/${status.restartCount}`;
-      const since = previous.notReadySince[instance] ?? now;
-      state.notReadySince[instance] = since;
-      if (now - since >= SLOW_READY_SECONDS * 1000) report(key, `${prefix}: ${container} running, not ready yet (the status check allows ${budget}s)`);
-      if (now - since > budget * 1000) {
-        const probeEvent = events
-          .filter((e) => e.involvedObject?.uid === uid && e.reason === 'Unhealthy' && /readiness/i.test(e.message ?? ''))
-          .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
-          .at(-1);
-        findings.push({
-          object: `Pod/${name}`,
-          reason: 'ReadinessProbeFailing',
-          message: probeEvent?.message ?? 'the readiness probe has not passed',
-          log: { key: `${instance}/running`, pod: name, container, previous: false, exit: 'still running' },
-          cause: `${subject} is running but not ready after ${Math.round((now - since) / 1000)}s, past what its probes allow (${budget}s)`,
-          next: 'its log above says what it waits for (the backend: the database; the frontend: the backend); check that dependency, then deploy again (docs/troubleshooting.md#readiness-failing-on-the-database)',
-        });
-      }
-    }
+    findings.push(...readinessFinding(pod, status, specs.find((c) => c.name === status.name), { ...context, key, prefix }));
   }
+}
+
+/**
+ * Remembers a container instance that ended in an error (its log is fetched at once, before Helm or Kubernetes
+ * delete the pod), for the pod, its controller and the deploy.
+ * @param {any} pod
+ * @param {any} status a container status
+ * @param {StatusState} state
+ * @returns {LogRef | undefined}
+ */
+function recordFailedInstance(pod, status, state) {
+  const current = status.state?.terminated;
+  const ended = current?.exitCode ? current : status.lastState?.terminated?.exitCode ? status.lastState.terminated : undefined;
+  if (!ended) return undefined;
+  const controller = pod.metadata.ownerReferences?.find((/** @type {any} */ o) => o.controller);
+  /** @type {LogRef} */
+  const failure = {
+    key: ended.containerID ?? `${pod.metadata.uid}/${status.name}/${status.restartCount}`,
+    pod: pod.metadata.name,
+    container: status.name,
+    previous: ended !== current,
+    exit: exitText(ended),
+    finishedAt: ended.finishedAt,
+    owner: controller ? `${controller.kind}/${controller.name}` : undefined,
+    component: pod.metadata.labels?.[COMPONENT],
+  };
+  state.failures[pod.metadata.uid] = failure;
+  if (controller && endedLater(failure, state.failures[controller.uid])) state.failures[controller.uid] = failure;
+  if (endedLater(failure, state.lastFailure)) state.lastFailure = failure;
+  return failure;
+}
+
+/**
+ * @param {any} pod
+ * @param {any} status a container status whose state is waiting
+ * @param {LogRef | undefined} lastFailure
+ * @returns {Finding[]}
+ */
+function waitingFinding(pod, status, lastFailure) {
+  const waiting = status.state.waiting;
+  const describe = FATAL_WAITING[waiting.reason];
+  if (!describe || (waiting.reason === 'ErrImagePull' && !IMAGE_NOT_FOUND.test(waiting.message ?? ''))) return [];
+  const lastExit = status.lastState?.terminated ? `; last exit: ${exitText(status.lastState.terminated)}` : '';
+  return [
+    {
+      object: `Pod/${pod.metadata.name}`,
+      reason: waiting.reason,
+      message: `${waiting.message ?? ''}${lastExit}`.replace(/^; /, ''),
+      log: waiting.reason === 'CrashLoopBackOff' ? lastFailure : undefined,
+      ...describe({ subject: `container ${status.name} of pod ${pod.metadata.name}`, image: status.image }),
+    },
+  ];
+}
+
+/**
+ * A running container not ready for longer than readinessBudgetSeconds allows, counted from when the check
+ * first saw this instance running and not ready.
+ * @param {any} pod
+ * @param {any} status a container status
+ * @param {any} spec the container's spec
+ * @param {{ state: StatusState, previous: StatusState, now: number, report: (key: string, line: string) => void, events: any[], key: string, prefix: string }} context
+ * @returns {Finding[]}
+ */
+function readinessFinding(pod, status, spec, { state, previous, now, report, events, key, prefix }) {
+  const budget = readinessBudgetSeconds(spec);
+  if (!status.state?.running || status.ready || budget === undefined) return [];
+  const instance = `${key}/${status.restartCount}`;
+  const since = previous.notReadySince[instance] ?? now;
+  state.notReadySince[instance] = since;
+  if (now - since >= SLOW_READY_SECONDS * 1000) report(key, `${prefix}: ${status.name} running, not ready yet (the status check allows ${budget}s)`);
+  if (now - since <= budget * 1000) return [];
+  const probeEvent = events
+    .filter((e) => e.involvedObject?.uid === pod.metadata.uid && e.reason === 'Unhealthy' && /readiness/i.test(e.message ?? ''))
+    .sort((a, b) => String(a.lastTimestamp ?? a.eventTime).localeCompare(String(b.lastTimestamp ?? b.eventTime)))
+    .at(-1);
+  return [
+    {
+      object: `Pod/${pod.metadata.name}`,
+      reason: 'ReadinessProbeFailing',
+      message: probeEvent?.message ?? 'the readiness probe has not passed',
+      log: { key: `${instance}/running`, pod: pod.metadata.name, container: status.name, previous: false, exit: 'still running' },
+      cause: `container ${status.name} of pod ${pod.metadata.name} is running but not ready after ${((now - since) / 1000).toFixed(1)}s, past what its probes allow (${budget}s)`,
+      next: 'its log above says what it waits for (the backend: the database; the frontend: the backend); check that dependency, then deploy again (docs/troubleshooting.md#readiness-failing-on-the-database)',
+    },
+  ];
 }
