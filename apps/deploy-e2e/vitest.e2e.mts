@@ -1,4 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** The dev suite (deploy.e2e.ts) first, then the production one (prod.e2e.ts): by file name, not by duration. */
+class ByName extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    return [...files].sort((a, b) => a.moduleId.localeCompare(b.moduleId));
+  }
+}
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -8,9 +16,9 @@ export default defineConfig({
     watch: false,
     environment: 'node',
     include: ['src/**/*.e2e.ts'],
-    // One release in one namespace, step after step: each test builds on the one before.
+    // Each suite is one release in its own namespace, step after step: each test builds on the one before.
     fileParallelism: false,
-    sequence: { concurrent: false },
+    sequence: { concurrent: false, sequencer: ByName },
     testTimeout: 900_000,
     hookTimeout: 900_000,
     reporters: ['default', 'json'],

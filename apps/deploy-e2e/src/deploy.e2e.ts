@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BrowserClient, steadyStream, type Task, type TaskList } from './support/browser-client.js';
-import { getJson, type K8sObject, kubectl, releasePods, resolveTarget, run, say, setting, stream, waitFor, WORKSPACE, type PodState } from './support/cluster.js';
-import { LLM_NAME, overlayValues, sandboxVolume, scriptedLlmManifests } from './support/fixtures.js';
+import { BrowserClient, type Task, type TaskList } from './support/browser-client.js';
+import { getJson, type K8sObject, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
+import { type App, backendChange, helmFor, imageRecord, mustDeploy } from './support/deploy.js';
+import { offlinePostgresImage, overlayValues, sandboxVolume, startScriptedLlm } from './support/fixtures.js';
+import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
+import { sleep, stepRunner } from './support/steps.js';
 
 /**
  * The deploy, verified on the cluster the kube context names (the sandbox cluster in CI, kind or Minikube
@@ -13,7 +16,7 @@ import { LLM_NAME, overlayValues, sandboxVolume, scriptedLlmManifests } from './
  * rollback and uninstall. The steps build on each other, in order.
  */
 const target = resolveTarget();
-if (target.missing) console.warn(`deploy-e2e skipped: ${target.missing}`);
+if (target.skip) console.warn(`deploy-e2e skipped: ${target.skip}`);
 
 const RELEASE = 'todo-app';
 const NAMESPACE = `todo-e2e-${Date.now().toString(36)}`;
@@ -21,13 +24,9 @@ const BACKEND = `${RELEASE}-backend`;
 const FRONTEND = `${RELEASE}-frontend`;
 const DATABASE_POD = `${RELEASE}-postgresql-0`;
 const DB_CLAIM = `data-${RELEASE}-postgresql-0`;
-/**
- * The backend change of step 3: a new file among the backend's sources (imported by nothing, so the app
- * behaves the same) changes the backend's Nx hash and so its image's content tag. Removed at the end.
- */
-const BACKEND_CHANGE = join(WORKSPACE, 'apps/backend/src/deploy-e2e-change.ts');
+/** The backend change of step 3 (removed at the end). */
+const change = backendChange('deploy-e2e-change.ts');
 
-const helmBinary = setting('HELM4') ?? setting('HELM3') ?? 'helm';
 const work = mkdtempSync(join(tmpdir(), 'deploy-e2e-'));
 const overlay = join(work, 'e2e-values.yaml');
 /** The dev database's image: what POSTGRES_IMAGE names, built offline if missing; on kind/Minikube without it, the chart's default. */
@@ -35,22 +34,12 @@ let databaseImage = setting('POSTGRES_IMAGE');
 let volume: { path: string; name: string } | undefined;
 
 const k = (args: string[], options?: { input?: string; allowFailure?: boolean }) => kubectl(target, NAMESPACE, args, options);
-const helm = (args: string[], allowFailure = false) =>
-  run(target, helmBinary, [...args, '--namespace', NAMESPACE, '--kube-context', target.context], { allowFailure });
-const helmMajor = () => Number(/^v(\d+)/.exec(run(target, helmBinary, ['version', '--short']).stdout.trim())?.[1] ?? 4);
+const helm = helmFor(target, NAMESPACE);
 
-async function deploy(app: 'backend' | 'frontend') {
-  const args = ['nx', 'deploy', app, '--configuration=dev', `--namespace=${NAMESPACE}`, `--context=${target.context}`, `--values=${overlay}`, '--outputStyle=static'];
+function deploy(app: App) {
+  const args = [`--values=${overlay}`];
   if (databaseImage) args.push(`--db-image=${databaseImage}`, '--db-image-load=always');
-  const begun = Date.now();
-  const { status, output } = await stream(target, 'npx', args);
-  if (status !== 0) throw new Error(`npx nx deploy ${app} failed (exit ${status}); its output is above. Last lines:\n${output.slice(-2500)}`);
-  say(`deploy ${app} took ${((Date.now() - begun) / 1000).toFixed(0)}s`);
-  return output;
-}
-
-function imageRecord(app: string): { ref: string; tag: string } {
-  return JSON.parse(readFileSync(join(WORKSPACE, 'dist/images', `${app}.json`), 'utf8')) as { ref: string; tag: string };
+  return mustDeploy(target, app, { configuration: 'dev', namespace: NAMESPACE, args });
 }
 
 /** Pods of the migration Job created so far (from the Job's events) and whether any run failed. */
@@ -92,50 +81,20 @@ function backendOnlyOn(tag: string): true | undefined {
   return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${tag}`) ? true : undefined;
 }
 
-/** The user's tasks through the frontend, once it answers 200. */
-async function tasksWhenServed(browser: BrowserClient): Promise<Task[] | undefined> {
-  const answer = await browser.get<TaskList>('/api/tasks');
-  return answer.status === 200 ? answer.body.tasks : undefined;
-}
+const { timed, sayTimings } = stepRunner();
 
-function nodeAddress(): string {
-  const fixed = setting('DEPLOY_E2E_NODE_ADDRESS');
-  if (fixed) return fixed;
-  const nodes = JSON.parse(run(target, 'kubectl', ['--context', target.context, 'get', 'nodes', '-o', 'json']).stdout) as K8sObject;
-  const address = (nodes.items[0].status.addresses as K8sObject[]).find((a) => a.type === 'InternalIP')?.address;
-  if (!address) throw new Error('the node reports no InternalIP; set DEPLOY_E2E_NODE_ADDRESS to an address where NodePorts answer');
-  return address;
-}
-
-const timings: [string, number][] = [];
-let broken = '';
-/** Each step needs the ones before it: after a failure the rest are skipped, naming the failed step. */
-const timed = (name: string, body: () => Promise<void>) => async (context: { skip: (note?: string) => void }) => {
-  if (broken) return context.skip(`an earlier step failed: ${broken}`);
-  const begun = Date.now();
-  try {
-    await body();
-  } catch (error) {
-    broken = name;
-    throw error;
-  } finally {
-    timings.push([name, (Date.now() - begun) / 1000]);
-  }
-};
-
-describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no cluster'} (namespace ${NAMESPACE})`, () => {
+describe.skipIf(Boolean(target.skip))(`deploy on ${target.context || 'no cluster'} (namespace ${NAMESPACE})`, () => {
   let browser: BrowserClient;
   let firstBackendTag = '';
   let revisionBeforeChange = 0;
-  const user = { name: 'Cluster User', email: `cluster-${Date.now()}@example.com`, password: 'correct horse battery' };
+  const user = newUser('cluster');
   let tasksBeforeOutage: Task[] = [];
 
   beforeAll(() => {
-    say(`cluster: context ${target.context}${target.sandbox ? ' (sandbox)' : ''}; namespace ${NAMESPACE}; helm ${helmBinary}`);
+    say(`cluster: context ${target.context}${target.sandbox ? ' (sandbox)' : ''}; namespace ${NAMESPACE}; helm ${helm.binary}`);
     writeFileSync(overlay, overlayValues(NAMESPACE));
     if ((!databaseImage && target.sandbox) || databaseImage?.startsWith('todo-app/postgres:')) {
-      say('making sure the offline PostgreSQL image exists (tools/base-image/postgres.sh --print-ref)');
-      databaseImage = run(target, 'bash', ['tools/base-image/postgres.sh', '--print-ref']).stdout.trim().split('\n').pop();
+      databaseImage = offlinePostgresImage(target);
     }
     const classes = JSON.parse(run(target, 'kubectl', ['--context', target.context, 'get', 'storageclass', '-o', 'json']).stdout) as K8sObject;
     const hasDefault = (classes.items as K8sObject[]).some((c) => c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true');
@@ -149,8 +108,8 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   });
 
   afterAll(() => {
-    rmSync(BACKEND_CHANGE, { force: true });
-    say(`timings: ${timings.map(([name, seconds]) => `${name} ${seconds.toFixed(0)}s`).join(', ')}`);
+    change.remove();
+    sayTimings();
     if (setting('DEPLOY_E2E_KEEP') === '1') {
       say(`DEPLOY_E2E_KEEP=1: namespace ${NAMESPACE} left in place`);
       return;
@@ -186,7 +145,7 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       const [rows, distinct] = applied.split(' ').map(Number);
       expect(rows, 'every migration recorded exactly once').toBe(distinct);
       expect(rows).toBeGreaterThan(0);
-      revisionBeforeChange = Number(JSON.parse(helm(['status', RELEASE, '-o', 'json']).stdout).version);
+      revisionBeforeChange = Number(JSON.parse(helm.run(['status', RELEASE, '-o', 'json']).stdout).version);
     }),
   );
 
@@ -195,49 +154,11 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
     timed('user flows', async () => {
       const service = getJson(target, NAMESPACE, ['get', 'service', FRONTEND]);
       expect(service.spec.type).toBe('NodePort');
-      const origin = `http://${nodeAddress()}:${service.spec.ports[0].nodePort}`;
+      const origin = `http://${nodeAddress(target)}:${service.spec.ports[0].nodePort}`;
       say(`frontend at ${origin}`);
       browser = new BrowserClient(origin);
-      await waitFor(`${origin}/ready answering 200`, async () => ((await browser.get('/ready')).status === 200 ? true : undefined), { timeoutMs: 60_000 });
-      expect((await browser.get('/health')).status).toBe(200);
-      const home = await browser.get('/');
-      expect(home.status).toBe(200);
-      expect(home.text).toContain('<html');
-
-      expect((await browser.post('/api/auth/register', user)).status).toBe(201);
-      const login = await browser.post<{ user: { email: string } }>('/api/auth/login', { email: user.email, password: user.password });
-      expect(login.status).toBe(200);
-      expect(login.body.user.email).toBe(user.email);
-      expect((await browser.get('/tasks')).status, 'the task page renders for a signed-in user').toBe(200);
-
-      const created = await browser.post<Task>('/api/tasks', { title: 'Deployed task', description: 'made through the NodePort' });
-      expect(created.status).toBe(201);
-      const id = created.body.id;
-      const edited = await browser.put<Task>(`/api/tasks/${id}`, { title: 'Deployed task, edited', description: 'still here' });
-      expect(edited.status).toBe(200);
-      expect(edited.body.title).toBe('Deployed task, edited');
-      const completed = await browser.patch<Task>(`/api/tasks/${id}/complete`, { completed: true });
-      expect(completed.status).toBe(200);
-      expect(completed.body.completed).toBe(true);
-      const keep = await browser.post<Task>('/api/tasks', { title: 'Survives the database outage', description: null });
-      expect(keep.status).toBe(201);
-      expect((await browser.delete(`/api/tasks/${keep.body.id}`)).status).toBe(204);
-      expect((await browser.post<Task>('/api/tasks', { title: 'Survives the database outage' })).status).toBe(201);
-
-      run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], {
-        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: scriptedLlmManifests(NAMESPACE, imageRecord('backend').ref) }),
-      });
-      await waitFor(`the scripted LLM provider (${LLM_NAME}) Ready`, () => {
-        const status = getJson(target, NAMESPACE, ['get', 'deployment', LLM_NAME]).status;
-        return status.readyReplicas === 1 ? true : undefined;
-      });
-      const chat = await browser.post<{ response: string; tool_calls: string[] }>('/api/chat', { message: 'add task Water the cluster plants' }, 120_000);
-      expect(chat.status, chat.text).toBe(200);
-      expect(chat.body.tool_calls).toContain('add_task');
-      const tasks = await browser.get<TaskList>('/api/tasks');
-      expect(Array.isArray(tasks.body?.tasks), `GET /api/tasks: ${tasks.status} ${tasks.text.slice(0, 300)}`).toBe(true);
-      expect(tasks.body.tasks.map((t) => t.title).sort()).toEqual(['Deployed task, edited', 'Survives the database outage', 'Water the cluster plants']);
-      expect(tasks.body.tasks.find((t) => t.title === 'Deployed task, edited')?.completed).toBe(true);
+      await startScriptedLlm(target, NAMESPACE, imageRecord('backend').ref);
+      await userJourney(browser, user);
     }),
   );
 
@@ -246,18 +167,17 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
     timed('backend rollout under load', async () => {
       const before = pods();
       const frontendBefore = before.filter((p) => p.component === 'frontend');
-      writeFileSync(BACKEND_CHANGE, `// deploy-e2e: a backend change shipped at ${new Date().toISOString()}; the suite removes this file\nexport {};\n`);
-
-      const load = steadyStream(browser);
-      await deploy('backend');
-      const newTag = imageRecord('backend').tag;
-      expect(newTag, 'a changed backend gets a new content tag').not.toBe(firstBackendTag);
-      await waitFor('the old backend pod gone and the new one Ready', () => backendOnlyOn(newTag));
-      await new Promise((resolveSleep) => setTimeout(resolveSleep, 3000));
-      const { sent, failures } = await load.stop();
-      say(`steady stream through the frontend during the rollout: ${sent} requests, ${failures.length} failed`);
-      expect(failures, 'requests that failed during the rollout').toEqual([]);
-      expect(sent).toBeGreaterThan(50);
+      change.write();
+      let newTag = '';
+      await rolloutUnderLoad(
+        browser,
+        async () => {
+          await deploy('backend');
+          newTag = imageRecord('backend').tag;
+          expect(newTag, 'a changed backend gets a new content tag').not.toBe(firstBackendTag);
+        },
+        { what: 'the old backend pod gone and the new one Ready', check: () => backendOnlyOn(newTag) },
+      );
 
       const after = pods();
       expect(after.filter((p) => p.component === 'frontend')).toEqual(frontendBefore);
@@ -271,9 +191,9 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
       const before = pods();
       const output = await deploy('backend');
       expect(output).toContain(`backend.image.tag=${imageRecord('backend').tag}`);
-      rmSync(BACKEND_CHANGE, { force: true });
+      change.remove();
       // give a rollout, had one started, the time to show
-      await new Promise((resolveSleep) => setTimeout(resolveSleep, 5000));
+      await sleep(5000);
       expect(pods()).toEqual(before);
     }),
   );
@@ -313,15 +233,15 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
   it(
     '6. rolls back to the revision before the backend change, then uninstalls leaving nothing of the release',
     timed('rollback and uninstall', async () => {
-      const wait = helmMajor() >= 4 ? '--wait=watcher' : '--wait';
+      const wait = helm.major() >= 4 ? '--wait=watcher' : '--wait';
       say(`helm rollback ${RELEASE} ${revisionBeforeChange}`);
-      helm(['rollback', RELEASE, String(revisionBeforeChange), wait, '--timeout', '5m']);
+      helm.run(['rollback', RELEASE, String(revisionBeforeChange), wait, '--timeout', '5m']);
       await waitFor(`the backend back on ${firstBackendTag}`, () => backendOnlyOn(firstBackendTag));
       const tasks = await waitFor('the task list after the rollback', () => tasksWhenServed(browser));
       expect(tasks).toEqual(tasksBeforeOutage);
 
       say(`helm uninstall ${RELEASE}`);
-      helm(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
+      helm.run(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
       const kinds = run(target, 'kubectl', ['--context', target.context, 'api-resources', '--verbs=list', '--namespaced', '-o', 'name']).stdout.trim().split('\n').filter((kind) => kind && !kind.startsWith('events'));
       const left = await waitFor('no object of the release left in the namespace', () => {
         const names = k(['get', kinds.join(','), '-l', `app.kubernetes.io/instance=${RELEASE}`, '-o', 'name', '--ignore-not-found']).stdout.trim();
@@ -329,7 +249,7 @@ describe.skipIf(Boolean(target.missing))(`deploy on ${target.context || 'no clus
         return names === '' && releaseSecrets === '' ? [] : undefined;
       }, { timeoutMs: 180_000 });
       expect(left).toEqual([]);
-      expect(helm(['status', RELEASE], true).status, 'helm knows no such release').not.toBe(0);
+      expect(helm.run(['status', RELEASE], true).status, 'helm knows no such release').not.toBe(0);
     }),
   );
 });

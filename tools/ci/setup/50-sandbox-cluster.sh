@@ -3,15 +3,16 @@
 # Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack) if missing.
 # Then, unless SANDBOX_CLUSTER_UP=0 (or not root, or DEPLOY_E2E_CONTEXT names another cluster): brings the
 # cluster up (a cold build compiles Kubernetes from source,
-# see the measured times in the doc) and writes SANDBOX_KUBECONFIG and SANDBOX_BIN (its kubectl) to
-# dist/test-results/env for the deploy-e2e suite. Other suites keep the user's own KUBECONFIG.
+# see the measured times in the doc) and writes SANDBOX_KUBECONFIG, SANDBOX_BIN (its kubectl) and
+# SANDBOX_REGISTRY (its registry's host:port) to dist/test-results/env for the deploy-e2e suites. Other
+# suites keep the user's own KUBECONFIG.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
 need=()
 for pair in /usr/bin/containerd:containerd /usr/sbin/runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
             /usr/sbin/conntrack:conntrack /usr/sbin/iptables:iptables /usr/bin/openssl:openssl \
-            /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev; do
+            /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /bin/busybox:busybox-static; do
   [ -e "${pair%%:*}" ] || need+=("${pair#*:}")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,7 +30,8 @@ if [ -z "${SANDBOX_CLUSTER_UP:-}" ]; then
   else SANDBOX_CLUSTER_UP=1; fi
 fi
 if [ "$SANDBOX_CLUSTER_UP" != "1" ]; then
-  echo "sandbox-cluster: not starting the cluster: ${why:-SANDBOX_CLUSTER_UP=$SANDBOX_CLUSTER_UP}; the deploy-e2e suite runs only against a cluster"
+  echo "sandbox-cluster: not starting the cluster: ${why:-SANDBOX_CLUSTER_UP=$SANDBOX_CLUSTER_UP}; the deploy-e2e suites run only against a cluster" \
+    "(with SANDBOX_CLUSTER_UP=0 they are reported as skipped; otherwise they fail unless DEPLOY_E2E_CONTEXT names one)"
   exit 0
 fi
 echo "sandbox-cluster: starting (cached binaries: ~1-2 min; a cold build compiles Kubernetes, see docs/sandbox-cluster.md)"
@@ -39,4 +41,5 @@ mkdir -p dist/test-results
 {
   echo "$out" | sed -n 's/^export KUBECONFIG=\(.*\)$/SANDBOX_KUBECONFIG=\1/p'
   echo "$out" | sed -n 's/^export PATH=\(.*\):\$PATH$/SANDBOX_BIN=\1/p'
+  echo "$out" | sed -n 's/^export SANDBOX_REGISTRY=\(.*\)$/SANDBOX_REGISTRY=\1/p'
 } >> dist/test-results/env

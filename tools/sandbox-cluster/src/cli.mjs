@@ -1,23 +1,14 @@
 #!/usr/bin/env node
 // Entry point of the Nx targets: `node tools/sandbox-cluster/src/cli.mjs <command> [options]`.
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseCommandLine, UsageError, USAGE } from './args.mjs';
 import { teardown } from './down.mjs';
 import { clusterImages, importImage, normalizeImageRef } from './images.mjs';
-import { clusterAddresses, clusterPaths, K8S_VERSION } from './layout.mjs';
+import { clusterAddresses, clusterPaths } from './layout.mjs';
 import { socketAccepts } from './probes.mjs';
+import { cachedBin } from './running.mjs';
 import { smoke } from './smoke.mjs';
 import { status } from './status.mjs';
 import { buildBinaries, ComponentError, say, tail, up } from './up.mjs';
-
-/** The newest cached bin directory for our Kubernetes version, if any. @param {string} cache */
-function cachedBin(cache) {
-  const root = join(cache, K8S_VERSION);
-  if (!existsSync(root)) return undefined;
-  const builds = readdirSync(root).filter((entry) => !entry.includes('.tmp') && existsSync(join(root, entry, 'bin', 'kubectl')));
-  return builds.length ? join(root, builds.sort().at(-1) ?? '', 'bin') : undefined;
-}
 
 async function main() {
   const options = parseCommandLine(process.argv.slice(2));
@@ -29,10 +20,12 @@ async function main() {
       return 0;
     }
     case 'up': {
-      const { kubeconfig, bin } = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
+      const { kubeconfig, bin, registry } = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
       console.log(`export KUBECONFIG=${kubeconfig}`);
       // kubectl built with the cluster, for tools that call `kubectl` (nx deploy, helm needs only KUBECONFIG)
       console.log(`export PATH=${bin}:$PATH`);
+      // the registry the cluster pulls from: TODO_REGISTRY=$SANDBOX_REGISTRY npx nx deploy <app> pushes there
+      console.log(`export SANDBOX_REGISTRY=${registry}`);
       return 0;
     }
     case 'down': {

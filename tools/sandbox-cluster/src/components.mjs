@@ -3,16 +3,17 @@ import { join } from 'node:path';
 
 /**
  * @typedef {{ kind: 'http', url: string, insecure?: boolean, clientCert?: boolean } | { kind: 'socket', path: string }} Probe
- * @typedef {{ name: string, command: string, args: string[], probe: Probe, hint: string }} Component
+ * @typedef {{ name: string, command: string, args: string[], env?: Record<string, string>, probe: Probe, hint: string }} Component
+ * @typedef {{ bin: string, registry: string }} Binaries the Kubernetes binaries' folder and the registry binary
  */
 
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster
- * @param {string} bin directory of the built binaries
+ * @param {Binaries} binaries
  * @returns {Component[]}
  */
-export function components(paths, cluster, bin) {
+export function components(paths, cluster, { bin, registry }) {
   const pki = (/** @type {string} */ file) => join(paths.pki, file);
   const cfg = (/** @type {string} */ file) => join(paths.config, file);
   const api = `https://127.0.0.1:${cluster.apiPort}`;
@@ -74,6 +75,15 @@ export function components(paths, cluster, bin) {
       ],
       probe: { kind: 'http', url: 'https://127.0.0.1:10259/healthz', insecure: true },
       hint: 'is port 10259 free?',
+    },
+    {
+      name: 'registry',
+      command: registry,
+      args: ['serve', cfg('registry.yml')],
+      // Its OpenTelemetry exporter would send traces to localhost:4318 by default.
+      env: { OTEL_TRACES_EXPORTER: 'none' },
+      probe: { kind: 'http', url: `http://${cluster.registry}/v2/` },
+      hint: `is ${cluster.registry} free (ss -ltnp)?`,
     },
     {
       name: 'containerd',

@@ -34,6 +34,56 @@ state = "${paths.containerdState}"
     bin_dir = "${paths.cniBinDir}"
     conf_dir = "${paths.cniConfDir}"
     max_conf_num = 1
+  # Registries the kubelet's pulls may use: one <host:port>/hosts.toml each (registryHostsToml).
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "${paths.registryHostsDir}"
+`;
+}
+
+/**
+ * containerd's hosts.toml for the sandbox registry: plain HTTP on loopback (the node's containerd runs
+ * on the host network, so 127.0.0.1 is the host's). Lives at <registryHostsDir>/<host:port>/hosts.toml.
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function registryHostsToml(cluster) {
+  return `# The sandbox cluster's registry (tools/sandbox-cluster): pull and resolve over plain HTTP.
+server = "http://${cluster.registry}"
+
+[host."http://${cluster.registry}"]
+  capabilities = ["pull", "resolve"]
+`;
+}
+
+/**
+ * distribution's registry configuration: filesystem storage under the cluster's state, loopback only,
+ * deletes allowed (for clean-ups), an access log (every pull is in logs/registry.log).
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function registryConfig(paths, cluster) {
+  return `version: 0.1
+log:
+  level: info
+  formatter: text
+  accesslog:
+    disabled: false
+storage:
+  filesystem:
+    rootdirectory: ${paths.registryData}
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: ${cluster.registry}
+  headers:
+    X-Content-Type-Options: [nosniff]
+health:
+  storagedriver:
+    enabled: true
+    interval: 10s
+    threshold: 3
 `;
 }
 

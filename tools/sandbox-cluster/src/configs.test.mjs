@@ -1,7 +1,10 @@
-import { cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig } from './configs.mjs';
+import { components } from './components.mjs';
+import { cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml } from './configs.mjs';
+import { STOP_ORDER } from './down.mjs';
 import { firewallRules } from './host.mjs';
 import { normalizeImageRef, scratchDockerfile } from './images.mjs';
 import { clusterAddresses, clusterPaths, PAUSE_IMAGE } from './layout.mjs';
+import { pullProbeManifest, pushedDigest } from './smoke.mjs';
 
 const cluster = clusterAddresses();
 const paths = clusterPaths({ SANDBOX_CLUSTER_STATE: '/tmp/s', SANDBOX_CLUSTER_RUN: '/tmp/r', SANDBOX_CLUSTER_SHM: '/tmp/m', SANDBOX_CLUSTER_CACHE: '/tmp/c' });
@@ -14,6 +17,33 @@ describe('component configuration', () => {
     expect(toml).toContain('conf_dir = "/tmp/s/cni/net.d"');
     expect(toml).toContain(`sandbox_image = "${PAUSE_IMAGE}"`);
     expect(toml).toContain('SystemdCgroup = false');
+  });
+
+  it("points containerd's CRI at the registry hosts folder, whose hosts.toml for the registry says plain HTTP", () => {
+    expect(containerdConfig(paths)).toMatch(/\[plugins\."io\.containerd\.grpc\.v1\.cri"\.registry\]\n {4}config_path = "\/tmp\/s\/config\/registry-hosts"\n/);
+    expect(cluster.registry).toBe('127.0.0.1:5001');
+    const hosts = registryHostsToml(cluster);
+    expect(hosts).toMatch(/^server = "http:\/\/127\.0\.0\.1:5001"$/m);
+    expect(hosts).toMatch(/^\[host\."http:\/\/127\.0\.0\.1:5001"\]\n {2}capabilities = \["pull", "resolve"\]$/m);
+    expect(hosts).not.toContain('https');
+  });
+
+  it('runs the registry on loopback with its storage under the cluster state', () => {
+    const yaml = registryConfig(paths, cluster);
+    expect(yaml).toMatch(/^http:\n {2}addr: 127\.0\.0\.1:5001$/m);
+    expect(yaml).toMatch(/^storage:\n {2}filesystem:\n {4}rootdirectory: \/tmp\/s\/registry$/m);
+    expect(yaml).not.toMatch(/debug|0\.0\.0\.0|tls/);
+  });
+
+  it('starts the registry before containerd, probes its /v2/ and stops it after containerd', () => {
+    const all = components(paths, cluster, { bin: '/b', registry: '/r/registry' });
+    const names = all.map((c) => c.name);
+    expect(names.indexOf('registry')).toBeLessThan(names.indexOf('containerd'));
+    const registry = all.find((c) => c.name === 'registry');
+    expect(registry).toMatchObject({ command: '/r/registry', args: ['serve', '/tmp/s/config/registry.yml'], probe: { kind: 'http', url: 'http://127.0.0.1:5001/v2/' } });
+    expect(registry?.env).toEqual({ OTEL_TRACES_EXPORTER: 'none' });
+    expect([...STOP_ORDER].sort()).toEqual([...names].sort());
+    expect(STOP_ORDER.indexOf('registry')).toBeGreaterThan(STOP_ORDER.indexOf('containerd'));
   });
 
   it('gives pods addresses from the node pod CIDR on their own bridge', () => {
@@ -60,6 +90,18 @@ describe('firewallRules', () => {
       expect(guard.rules).toContainEqual(['-o', dev, '-s', cluster.podCidr, '-j', 'DROP']);
       expect(guard.rules).toContainEqual(['-o', dev, '-d', cluster.serviceCidr, '-j', 'DROP']);
     }
+  });
+});
+
+describe('registry smoke', () => {
+  it("reads the digest from docker push's last line", () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    expect(pushedDigest(`The push refers to repository [127.0.0.1:5001/x]\n1: digest: ${digest} size: 527\n`)).toBe(digest);
+    expect(pushedDigest('denied: requested access to the resource is denied')).toBeUndefined();
+  });
+
+  it('makes the pull probe pull every time', () => {
+    expect(pullProbeManifest('127.0.0.1:5001/sandbox-smoke/toolbox:1')).toMatch(/image: 127\.0\.0\.1:5001\/sandbox-smoke\/toolbox:1\n {4}imagePullPolicy: Always\n/);
   });
 });
 

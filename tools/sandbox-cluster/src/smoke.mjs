@@ -1,16 +1,48 @@
 // `smoke`: proves the running cluster end to end with a locally built image: a Deployment serves HTTP,
-// its NodePort answers from the host, and a pod resolves the Service name through CoreDNS.
+// its NodePort answers from the host, a pod resolves the Service name through CoreDNS, and a pod runs an
+// image pushed to the cluster's registry, pulled by containerd (never loaded).
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { importImage } from './images.mjs';
+import { clusterImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
 import { httpGet, waitUntil } from './probes.mjs';
+import { manifestDigest } from './registry.mjs';
 
 export const TOOLBOX_IMAGE = 'sandbox.local/toolbox:1';
 export const SMOKE_NAMESPACE = 'sandbox-smoke';
 export const SMOKE_NODE_PORT = 30080;
+/** Where the smoke pushes the toolbox image in the cluster's registry. */
+export const SMOKE_REPOSITORY = 'sandbox-smoke/toolbox';
+
+/**
+ * The digest `docker push` reports on its last line (`<tag>: digest: sha256:… size: N`).
+ * @param {string} output
+ */
+export function pushedDigest(output) {
+  return /: digest: (sha256:[0-9a-f]{64}) size: \d+/.exec(output)?.[1];
+}
+
+/**
+ * A pod that must pull its image (imagePullPolicy: Always) and exit 0.
+ * @param {string} image
+ */
+export function pullProbeManifest(image) {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: registry-pull, namespace: ${SMOKE_NAMESPACE}}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: pulled
+    image: ${image}
+    imagePullPolicy: Always
+    command: [/bin/busybox, echo, pulled from the registry]
+    securityContext: {runAsUser: 1001, runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false}
+    resources: {requests: {cpu: 10m, memory: 8Mi}, limits: {memory: 16Mi}}
+`;
+}
 
 /** A Deployment serving its pod name over HTTP with busybox httpd, behind a NodePort Service. */
 export function smokeManifest() {
@@ -118,6 +150,48 @@ export async function smoke({ paths, cluster, bin }) {
   const resolved = phase === 'Succeeded' && logs.includes(`to ${service}`) && /hello from/.test(logs);
   record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, `${phase}: ${logs.split('\n').join(' | ')}`);
 
+  const pulled = await registryPull({ paths, cluster, k });
+  record(`a pod runs an image pushed to the registry (${cluster.registry}), pulled by containerd with imagePullPolicy: Always`, pulled.ok, pulled.detail);
+
   k(['delete', 'namespace', SMOKE_NAMESPACE, '--wait=false']);
   return results;
+}
+
+/**
+ * Pushes the toolbox image to the registry, removes it from the cluster's containerd (so only a pull can
+ * bring it back), runs a pod on it and compares the pod's imageID with the registry's digest of the tag.
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, k: (args: string[], input?: string) => { ok: boolean, stdout: string, stderr: string } }} options
+ */
+async function registryPull({ paths, cluster, k }) {
+  const remote = `${cluster.registry}/${SMOKE_REPOSITORY}:1`;
+  const started = Date.now();
+  spawnSync('/usr/bin/docker', ['tag', TOOLBOX_IMAGE, remote]);
+  const push = spawnSync('/usr/bin/docker', ['push', remote], { encoding: 'utf8' });
+  const pushed = pushedDigest(push.stdout ?? '');
+  if (push.status !== 0 || !pushed) return { ok: false, detail: `docker push ${remote} failed: ${push.stderr.trim() || push.stdout.trim()}` };
+  const pushSeconds = ((Date.now() - started) / 1000).toFixed(1);
+  const stored = await manifestDigest(cluster.registry, SMOKE_REPOSITORY, '1');
+  if (stored !== pushed) return { ok: false, detail: `docker push reported ${pushed}, the registry's manifest for :1 is ${stored}` };
+
+  spawnSync('ctr', ['--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'rm', remote, `${cluster.registry}/${SMOKE_REPOSITORY}@${pushed}`], { stdio: 'ignore' });
+  if (clusterImages(paths.containerdSocket).some((name) => name.startsWith(`${cluster.registry}/${SMOKE_REPOSITORY}`))) {
+    return { ok: false, detail: `containerd still lists ${remote} after removing it` };
+  }
+  const applied = k(['apply', '-f', '-'], pullProbeManifest(remote));
+  if (!applied.ok) return { ok: false, detail: `applying the pull probe failed: ${applied.stderr.trim()}` };
+  let pod = /** @type {Record<string, any>} */ ({});
+  await waitUntil(
+    async () => {
+      pod = JSON.parse(k(['-n', SMOKE_NAMESPACE, 'get', 'pod', 'registry-pull', '-o', 'json']).stdout || '{}');
+      const phase = pod.status?.phase;
+      return phase === 'Succeeded' || phase === 'Failed' ? '' : `phase ${phase}`;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  const state = pod.status?.containerStatuses?.[0];
+  const expected = `${cluster.registry}/${SMOKE_REPOSITORY}@${pushed}`;
+  const logs = k(['-n', SMOKE_NAMESPACE, 'logs', 'registry-pull']).stdout.trim();
+  const ok = pod.status?.phase === 'Succeeded' && state?.imageID === expected && logs === 'pulled from the registry';
+  const why = ok ? '' : ` (phase ${pod.status?.phase}, ${JSON.stringify(state?.state ?? {})}, logs "${logs}")`;
+  return { ok, detail: `pushed ${remote} in ${pushSeconds}s as ${pushed}; pod imageID ${state?.imageID ?? 'none'}${why}` };
 }

@@ -1,15 +1,17 @@
-// `status`: each component's process and probe, then the node and the system pods.
+// `status`: each component's process and probe, then the node, the system pods and the registry's repositories.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { components } from './components.mjs';
 import { kubectl } from './kubectl.mjs';
 import { checkProbe } from './probes.mjs';
 import { isAlive, recordedPid } from './processes.mjs';
+import { repositories } from './registry.mjs';
 
 /** @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string | undefined }} options */
 export async function status({ paths, cluster, bin }) {
   let healthy = 0;
-  const all = components(paths, cluster, bin ?? '/nonexistent');
+  // Only names, PIDs and probes are read here, not the binaries' paths.
+  const all = components(paths, cluster, { bin: bin ?? '/nonexistent', registry: '/nonexistent' });
   for (const component of all) {
     const pid = recordedPid(paths.pids, component.name);
     const running = pid !== undefined && isAlive(pid);
@@ -21,7 +23,9 @@ export async function status({ paths, cluster, bin }) {
     console.log('');
     console.log(kubectl(bin, paths.kubeconfig, ['get', 'nodes', '-o', 'wide']).stdout.trimEnd());
     console.log(kubectl(bin, paths.kubeconfig, ['get', 'pods', '-A', '-o', 'wide']).stdout.trimEnd());
-    console.log(`\nexport KUBECONFIG=${paths.kubeconfig}`);
+    const held = await repositories(cluster.registry).then((names) => names.join(', ') || '(none)', (error) => `not answering: ${error.message}`);
+    console.log(`\nregistry http://${cluster.registry} (storage ${paths.registryData}): ${held}`);
+    console.log(`\nexport KUBECONFIG=${paths.kubeconfig}\nexport SANDBOX_REGISTRY=${cluster.registry}`);
   }
   console.log(`\n${healthy}/${all.length} components healthy`);
   return healthy === all.length;

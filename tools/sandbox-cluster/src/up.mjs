@@ -1,14 +1,17 @@
-// `up`: build or reuse the binaries, then start etcd → API server → controllers → containerd → kubelet →
-// kube-proxy → CoreDNS, each waited for before the next, and write the admin kubeconfig.
+// `up`: build or reuse the binaries, then start etcd → API server → controllers → registry → containerd →
+// kubelet → kube-proxy → CoreDNS, each waited for before the next, and write the admin kubeconfig.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { components } from './components.mjs';
-import { apiserverKubeletRbac, cniConflist, containerdConfig, corednsManifest, kubeletConfig, kubeProxyConfig, schedulerConfig } from './configs.mjs';
+import {
+  apiserverKubeletRbac, cniConflist, containerdConfig, corednsManifest, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml, schedulerConfig,
+} from './configs.mjs';
 import { restoreSysctls, setUpHostNetwork, snapshotSysctls } from './host.mjs';
 import { buildSystemImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
+import { REGISTRY_MODULE, REGISTRY_VERSION } from './layout.mjs';
 import { generatePki, writeKubeconfigs } from './pki.mjs';
 import { checkProbe, waitUntil } from './probes.mjs';
 import { isAlive, recordedPid, startDaemon } from './processes.mjs';
@@ -31,18 +34,32 @@ export function say(message) {
   process.stderr.write(`[sandbox-cluster] ${message}\n`);
 }
 
-/** Runs scripts/build.sh (progress on stderr) and returns the bin directory it prints last. */
-export function buildBinaries() {
+/**
+ * Runs a build script (progress on stderr) and returns the path it prints last, once `expected(path)` exists.
+ * @param {string} what @param {string} script @param {string[]} args @param {(path: string) => string} expected
+ * @returns {Promise<string>}
+ */
+function runBuild(what, script, args, expected) {
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(TOOL_ROOT, 'scripts/build.sh')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('bash', [join(TOOL_ROOT, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.on('close', (code) => {
-      const bin = out.trim().split('\n').pop() ?? '';
-      if (code === 0 && existsSync(join(bin, 'kubelet'))) resolve(bin);
-      else reject(new ComponentError('build', `building the binaries failed (exit ${code}); the build output is above`));
+      const path = out.trim().split('\n').pop() ?? '';
+      if (code === 0 && existsSync(expected(path))) resolve(path);
+      else reject(new ComponentError('build', `building ${what} failed (exit ${code}); the build output is above`));
     });
   });
+}
+
+/** scripts/build.sh: the Kubernetes, etcd, CoreDNS and pause binaries; resolves to their bin directory. */
+export function buildBinaries() {
+  return runBuild('the binaries', 'scripts/build.sh', [], (bin) => join(bin, 'kubelet'));
+}
+
+/** scripts/build-registry.sh: the registry at REGISTRY_VERSION; resolves to the binary's path. */
+export function buildRegistry() {
+  return runBuild(`the registry ${REGISTRY_VERSION}`, 'scripts/build-registry.sh', [REGISTRY_MODULE, REGISTRY_VERSION], (binary) => binary);
 }
 
 /** Host tools the cluster needs, with the package that brings each one. */
@@ -65,10 +82,13 @@ export function preflight() {
  * @param {import('./layout.mjs').Cluster} cluster
  */
 function writeConfigs(paths, cluster) {
-  for (const dir of [paths.config, paths.logs, paths.cniConfDir, paths.pids, paths.kubeletRoot, paths.containerdRoot, paths.shm]) {
+  const registryHosts = join(paths.registryHostsDir, cluster.registry);
+  for (const dir of [paths.config, paths.logs, paths.cniConfDir, paths.pids, paths.kubeletRoot, paths.containerdRoot, paths.shm, paths.registryData, registryHosts]) {
     mkdirSync(dir, { recursive: true });
   }
   const files = {
+    [join(paths.config, 'registry.yml')]: registryConfig(paths, cluster),
+    [join(registryHosts, 'hosts.toml')]: registryHostsToml(cluster),
     [join(paths.config, 'containerd.toml')]: containerdConfig(paths),
     [join(paths.cniConfDir, '10-sandbox-cluster.conflist')]: cniConflist(paths, cluster),
     [join(paths.config, 'kubelet.yaml')]: kubeletConfig(paths, cluster),
@@ -96,7 +116,8 @@ export function tail(file, count = 15) {
 async function startAndWait({ paths, timeoutMs }, component) {
   const logFile = join(paths.logs, `${component.name}.log`);
   const started = Date.now();
-  const pid = startDaemon({ name: component.name, command: component.command, args: component.args, logFile, pidDir: paths.pids });
+  const env = component.env ? { ...process.env, ...component.env } : undefined;
+  const pid = startDaemon({ name: component.name, command: component.command, args: component.args, env, logFile, pidDir: paths.pids });
   const reason = await waitUntil(() => checkProbe(component.probe, paths.pki), { timeoutMs, alive: () => isAlive(pid) });
   if (reason) throw new ComponentError(component.name, `${reason}\n  hint: ${component.hint}`, logFile);
   say(`${component.name} ready (pid ${pid}, ${((Date.now() - started) / 1000).toFixed(1)}s)`);
@@ -117,7 +138,8 @@ function mustKubectl(bin, paths, what, args, component) {
 
 /**
  * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, timeoutMs: number, keepOnFailure: boolean }} options
- * @returns {Promise<{ kubeconfig: string, bin: string }>} the admin kubeconfig and the folder of the cluster's binaries (kubectl)
+ * @returns {Promise<{ kubeconfig: string, bin: string, registry: string }>} the admin kubeconfig, the folder of the
+ *   cluster's binaries (kubectl) and the registry's host:port
  */
 export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const t0 = Date.now();
@@ -126,11 +148,16 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const running = recordedPid(paths.pids, 'kube-apiserver');
   if (running !== undefined && isAlive(running)) {
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    return { kubeconfig: paths.kubeconfig, bin: await buildBinaries() };
+    const registryPid = recordedPid(paths.pids, 'registry');
+    if (registryPid === undefined || !isAlive(registryPid)) {
+      throw new ComponentError('registry', `the running cluster has no registry at ${cluster.registry} (it was started before the registry existed, or the registry died); restart it: 'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up'`, join(paths.logs, 'registry.log'));
+    }
+    return { kubeconfig: paths.kubeconfig, bin: await buildBinaries(), registry: cluster.registry };
   }
   say('step 1/7: binaries');
   const bin = await buildBinaries();
-  say(`binaries: ${bin} (${elapsed()})`);
+  const registry = await buildRegistry();
+  say(`binaries: ${bin}, registry ${registry} (${elapsed()})`);
   say('step 2/7: clean state, host network, certificates, configs');
   await teardown({ paths, cluster, keepLogs: false, quiet: true });
   writeConfigs(paths, cluster);
@@ -141,7 +168,7 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   copyFileSync(join(paths.pki, 'admin.kubeconfig'), paths.kubeconfig);
   say(`state in ${paths.state}, logs in ${paths.logs} (${elapsed()})`);
   const context = { paths, cluster, timeoutMs };
-  const byName = Object.fromEntries(components(paths, cluster, bin).map((component) => [component.name, component]));
+  const byName = Object.fromEntries(components(paths, cluster, { bin, registry }).map((component) => [component.name, component]));
   try {
     say('step 3/7: control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)');
     await startAndWait(context, byName['etcd']);
@@ -149,7 +176,9 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     mustKubectl(bin, paths, 'granting the API server access to the kubelet', ['apply', '-f', join(paths.config, 'apiserver-kubelet-rbac.yaml')], 'kube-apiserver');
     await startAndWait(context, byName['kube-controller-manager']);
     await startAndWait(context, byName['kube-scheduler']);
-    say(`step 4/7: containerd and the pause/CoreDNS images (${elapsed()})`);
+    say(`step 4/7: registry, containerd and the pause/CoreDNS images (${elapsed()})`);
+    await startAndWait(context, byName['registry']);
+    say(`registry: http://${cluster.registry} (storage ${paths.registryData}); docker push ${cluster.registry}/<repository>:<tag>, pods pull it as ${cluster.registry}/<repository>`);
     await startAndWait(context, byName['containerd']);
     for (const ref of buildSystemImages(bin)) {
       await importImage(ref, paths.containerdSocket).catch((error) => {
@@ -185,6 +214,6 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     }
     throw error;
   }
-  say(`cluster ready in ${elapsed()}: node ${cluster.nodeName}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}`);
-  return { kubeconfig: paths.kubeconfig, bin };
+  say(`cluster ready in ${elapsed()}: node ${cluster.nodeName}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}, registry ${cluster.registry}`);
+  return { kubeconfig: paths.kubeconfig, bin, registry: cluster.registry };
 }

@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { sandboxCluster } from '@todo/sandbox-cluster';
 
 export const WORKSPACE = resolve(import.meta.dirname, '../../../..');
 
@@ -30,29 +31,40 @@ export interface Target {
   /** Environment for every child process: KUBECONFIG and a PATH with kubectl. */
   env: NodeJS.ProcessEnv;
   sandbox: boolean;
-  /** Why the suite cannot run, when it cannot. */
-  missing?: string;
+  /** host:port of a plain-HTTP registry the cluster pulls from (the sandbox cluster's, or DEPLOY_E2E_REGISTRY). */
+  registry?: string;
+  /** Set only when the suites are left out on purpose (`SANDBOX_CLUSTER_UP=0 npm test`): why. */
+  skip?: string;
 }
 
+/** No cluster to deploy to: the suites fail (never skip) with this message, which says how to get one. */
+export class NoClusterError extends Error {}
+
 /**
- * The cluster to deploy to: DEPLOY_E2E_CONTEXT (a kind or Minikube context of the user's kubeconfig), or the
- * sandbox cluster `npm test` starts with SANDBOX_CLUSTER_UP=1 (its kubeconfig and kubectl come from the setup).
+ * The cluster to deploy to: DEPLOY_E2E_CONTEXT (a kind or Minikube context of the user's kubeconfig), else
+ * the sandbox cluster running on this machine (found through @todo/sandbox-cluster: its kubeconfig, its
+ * kubectl and its registry). Without either it throws NoClusterError, so a suite run by name fails and says
+ * how to start one. The one skip: `npm test` (TODO_REQUIRE_ENGINES=1) with SANDBOX_CLUSTER_UP=0.
  */
 export function resolveTarget(): Target {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
   const userContext = setting('DEPLOY_E2E_CONTEXT');
-  const sandboxKubeconfig = setting('SANDBOX_KUBECONFIG');
-  const sandboxBin = setting('SANDBOX_BIN');
-  if (!userContext && sandboxKubeconfig) {
-    env.KUBECONFIG = sandboxKubeconfig;
-    if (sandboxBin) env.PATH = `${sandboxBin}:${process.env.PATH}`;
+  if (userContext) return { context: userContext, env, sandbox: false, registry: setting('DEPLOY_E2E_REGISTRY') };
+  if (process.env.SANDBOX_CLUSTER_UP === '0' && process.env.TODO_REQUIRE_ENGINES === '1') {
+    return { context: '', env, sandbox: false, skip: 'SANDBOX_CLUSTER_UP=0 npm test leaves the sandbox cluster out, and DEPLOY_E2E_CONTEXT names no other cluster' };
   }
-  const none =
-    'no cluster: set DEPLOY_E2E_CONTEXT=<kube context> (kind, Minikube), or run `SANDBOX_CLUSTER_UP=1 npm test` to start the sandbox cluster';
-  if (!userContext && !sandboxKubeconfig) return { context: '', env, sandbox: false, missing: none };
-  const context = userContext ?? spawnSync('kubectl', ['config', 'current-context'], { encoding: 'utf8', env }).stdout?.trim();
-  if (!context) return { context: '', env, sandbox: false, missing: `kubectl finds no current context in ${env.KUBECONFIG}` };
-  return { context, env, sandbox: !userContext && context.includes('sandbox') };
+  const sandbox = sandboxCluster();
+  if (!sandbox.running || !sandbox.bin) {
+    throw new NoClusterError(
+      `deploy-e2e has no cluster to deploy to: ${sandbox.reason}. Or point it at your kind or Minikube cluster: DEPLOY_E2E_CONTEXT=<kube context>` +
+        (process.env.TODO_REQUIRE_ENGINES === '1' ? '. To leave the deploy suites out of npm test on purpose: SANDBOX_CLUSTER_UP=0 npm test' : ''),
+    );
+  }
+  env.KUBECONFIG = sandbox.kubeconfig;
+  env.PATH = `${sandbox.bin}:${process.env.PATH}`;
+  const context = spawnSync('kubectl', ['config', 'current-context'], { encoding: 'utf8', env }).stdout?.trim();
+  if (!context) throw new NoClusterError(`kubectl finds no current context in the sandbox cluster's kubeconfig ${sandbox.kubeconfig}; restart the cluster: npx nx run sandbox-cluster:down, then npx nx run sandbox-cluster:up`);
+  return { context, env, sandbox: true, registry: sandbox.registryRunning ? sandbox.registry : undefined };
 }
 
 export interface RunResult {
@@ -61,9 +73,15 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs a command to completion; throws with its output unless `allowFailure`. */
-export function run(target: Target, command: string, args: string[], options: { input?: string; allowFailure?: boolean; cwd?: string } = {}): RunResult {
-  const result = spawnSync(command, args, { encoding: 'utf8', env: target.env, input: options.input, cwd: options.cwd ?? WORKSPACE, maxBuffer: 64 * 1024 * 1024 });
+/** Runs a command to completion; throws with its output unless `allowFailure`. `env` adds to the target's. */
+export function run(
+  target: Target,
+  command: string,
+  args: string[],
+  options: { input?: string; allowFailure?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): RunResult {
+  const env = options.env ? { ...target.env, ...options.env } : target.env;
+  const result = spawnSync(command, args, { encoding: 'utf8', env, input: options.input, cwd: options.cwd ?? WORKSPACE, maxBuffer: 64 * 1024 * 1024 });
   const out = { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
   if (!options.allowFailure && result.status !== 0) {
     throw new Error(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${out.stderr.slice(-3000)}${out.stdout.slice(-2000)}`);
@@ -71,11 +89,15 @@ export function run(target: Target, command: string, args: string[], options: { 
   return out;
 }
 
-/** Runs a long command with its output streamed to ours (nx deploy prints its steps), resolving to its exit code. */
-export function stream(target: Target, command: string, args: string[]): Promise<{ status: number | null; output: string }> {
-  say(`$ ${command} ${args.join(' ')}`);
+/**
+ * Runs a long command with its output streamed to ours (nx deploy prints its steps), resolving to its exit code.
+ * `extraEnv` is added to the target's environment and printed with the command: never pass a secret in it.
+ */
+export function stream(target: Target, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; output: string }> {
+  const shown = Object.entries(extraEnv).map(([name, value]) => `${name}=${value} `).join('');
+  say(`$ ${shown}${command} ${args.join(' ')}`);
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(command, args, { env: target.env, cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...target.env, ...extraEnv }, cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     const take = (chunk: Buffer) => {
       const text = chunk.toString();
@@ -130,6 +152,16 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** Where the cluster's NodePorts answer: DEPLOY_E2E_NODE_ADDRESS, else the first node's InternalIP. */
+export function nodeAddress(target: Target): string {
+  const fixed = setting('DEPLOY_E2E_NODE_ADDRESS');
+  if (fixed) return fixed;
+  const nodes = JSON.parse(run(target, 'kubectl', ['--context', target.context, 'get', 'nodes', '-o', 'json']).stdout) as K8sObject;
+  const address = (nodes.items[0].status.addresses as K8sObject[]).find((a) => a.type === 'InternalIP')?.address;
+  if (!address) throw new Error('the node reports no InternalIP; set DEPLOY_E2E_NODE_ADDRESS to an address where NodePorts answer');
+  return address;
+}
+
 export interface PodState {
   name: string;
   uid: string;
@@ -137,6 +169,8 @@ export interface PodState {
   ready: boolean;
   restarts: number;
   image: string;
+  /** The image the container runtime runs, as the kubelet reports it (a digest reference once pulled). */
+  imageID: string;
 }
 
 /** The release's long-running pods (not the migration Job's), by component. */
@@ -151,6 +185,7 @@ export function releasePods(target: Target, namespace: string, release: string):
       ready: (pod.status.conditions ?? []).some((c: K8sObject) => c.type === 'Ready' && c.status === 'True'),
       restarts: (pod.status.containerStatuses ?? []).reduce((sum: number, c: K8sObject) => sum + c.restartCount, 0),
       image: pod.spec.containers[0].image,
+      imageID: pod.status.containerStatuses?.[0]?.imageID ?? '',
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -1,0 +1,315 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manifestDigest } from '@todo/sandbox-cluster';
+import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
+import { getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
+import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } from './support/deploy.js';
+import { externalPostgresManifests, offlinePostgresImage, POSTGRES_NAME, prodOverlayValues, startScriptedLlm } from './support/fixtures.js';
+import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
+import { stepRunner } from './support/steps.js';
+
+/**
+ * The production path, as a team that copies this workspace runs it (issue 12): an external PostgreSQL in a
+ * namespace of its own, the Secret made by `npx todo-secrets --from-env`, `TODO_REGISTRY=<registry> npx nx
+ * deploy <app> --configuration=prod` pushing to a real registry and pinning the pods by digest, two replicas
+ * with PDBs, a user's flows through the frontend Service, a backend rollout under load, three broken deploys
+ * that must fail fast, say why and leave the release serving, and an uninstall that leaves nothing behind.
+ */
+const target = resolveTarget();
+if (target.skip) console.warn(`deploy-e2e (prod) skipped: ${target.skip}`);
+
+const RELEASE = 'todo-app';
+const ID = Date.now().toString(36);
+const NAMESPACE = `todo-prod-${ID}`;
+/** What the release reaches outside itself: the database and the scripted LLM provider. */
+const DEPENDENCIES = `${NAMESPACE}-deps`;
+const SECRET = 'todo-app-credentials';
+const FRONTEND = `${RELEASE}-frontend`;
+const APPS: App[] = ['backend', 'frontend'];
+/** A broken deploy must stop within this many seconds (issue 12). */
+const BROKEN_DEPLOY_LIMIT_S = 120;
+/** Helm's own timeout for the broken deploys: above the limit, so a pass proves the status check stopped them. */
+const BROKEN_HELM_TIMEOUT = '150s';
+const OPENAI_API_KEY = 'sk-deploy-e2e-scripted';
+const DB_PASSWORD = randomBytes(18).toString('base64url');
+const DATABASE_URL = `postgresql://todo:${DB_PASSWORD}@${POSTGRES_NAME}.${DEPENDENCIES}.svc.cluster.local:5432/todo`;
+
+const change = backendChange('prod-e2e-change.ts');
+const work = mkdtempSync(join(tmpdir(), 'deploy-e2e-prod-'));
+const overlay = join(work, 'prod-e2e-values.yaml');
+const k = (args: string[], options?: { input?: string; allowFailure?: boolean }) => kubectl(target, NAMESPACE, args, options);
+const helm = helmFor(target, NAMESPACE);
+const { timed, sayTimings } = stepRunner();
+const brokenTimes: [string, number][] = [];
+
+/** The registry the cluster pulls from; the suite cannot run without one. */
+function registry(): string {
+  if (target.registry) return target.registry;
+  throw new Error(
+    target.sandbox
+      ? "the sandbox cluster runs without its registry (started before it existed, or it died): 'npx nx run sandbox-cluster:down', then 'npx nx run sandbox-cluster:up'"
+      : 'the production suite needs a plain-HTTP registry your cluster pulls from: DEPLOY_E2E_REGISTRY=<host:port> (e.g. kind with a local registry)',
+  );
+}
+
+/** Pushes a local Docker image to the registry under `repository:tag`; the reference by the registry's digest. */
+async function push(localRef: string, repository: string, tag: string): Promise<string> {
+  const remote = `${registry()}/${repository}:${tag}`;
+  const begun = Date.now();
+  run(target, 'docker', ['tag', localRef, remote]);
+  run(target, 'docker', ['push', remote]);
+  const digest = await manifestDigest(registry(), repository, tag);
+  if (!digest) throw new Error(`docker push ${remote} succeeded, but the registry has no manifest for it`);
+  say(`pushed ${remote} in ${((Date.now() - begun) / 1000).toFixed(1)}s: ${digest}`);
+  return `${registry()}/${repository}@${digest}`;
+}
+
+/** `npx todo-secrets … --from-env` with DATABASE_URL and OPENAI_API_KEY in its environment; its output. */
+function todoSecrets(databaseUrl: string, extraArgs: string[] = []) {
+  const args = ['todo-secrets', '--namespace', NAMESPACE, '--secret-name', SECRET, '--from-env', ...extraArgs];
+  say(`$ DATABASE_URL=<external database> OPENAI_API_KEY=<scripted> npx ${args.join(' ')}`);
+  // JWT_SECRET_KEY empty: not taken from the caller's environment (todo-secrets ignores empty values).
+  const result = run(target, 'npx', args, { env: { DATABASE_URL: databaseUrl, OPENAI_API_KEY, JWT_SECRET_KEY: '' } });
+  const output = `${result.stdout}${result.stderr}`;
+  for (const line of output.trim().split('\n')) say(`    | ${line}`);
+  expect(output, 'todo-secrets prints key names, never values').not.toContain(DB_PASSWORD);
+  return output;
+}
+
+function secretValue(key: string): string {
+  return Buffer.from(k(['get', 'secret', SECRET, '-o', `jsonpath={.data.${key}}`]).stdout, 'base64').toString('utf8');
+}
+
+function deploy(app: App, args: string[] = []) {
+  return nxDeploy(target, app, { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`, ...args], env: { TODO_REGISTRY: registry() } });
+}
+
+const pods = () => releasePods(target, NAMESPACE, RELEASE);
+
+/** `<registry>/todo-app/<app>@<digest>`, the digest being the registry's own for the tag docker-build recorded. */
+async function pushedImage(app: App): Promise<string> {
+  const { tag } = imageRecord(app);
+  const digest = await manifestDigest(registry(), `todo-app/${app}`, tag);
+  if (!digest) throw new Error(`the registry ${registry()} has no todo-app/${app}:${tag}: the deploy did not push it`);
+  return `${registry()}/todo-app/${app}@${digest}`;
+}
+
+/**
+ * Whether the kubelet reports a pod as running `image` (`<registry>/<repository>@<digest>`): its imageID is a
+ * digest reference into the same registry with the same digest. The repository may differ: containerd keeps one
+ * record per content, and the kubelet names the first repository it was pulled or pushed under.
+ */
+function runsDigestOf(pod: PodState, image: string) {
+  const digest = image.slice(image.indexOf('@'));
+  return pod.imageID.startsWith(`${registry()}/`) && pod.imageID.endsWith(digest);
+}
+
+/**
+ * The release's pods once they are exactly two Ready replicas per app, each running the image `images` names
+ * (its spec, and the digest the kubelet reports); undefined until then.
+ */
+function runningExactly(images: Record<App, string>): PodState[] | undefined {
+  const current = pods();
+  const settled = APPS.every((app) => {
+    const mine = current.filter((p) => p.component === app);
+    return mine.length === 2 && mine.every((p) => p.ready && p.image === images[app] && runsDigestOf(p, images[app]));
+  });
+  return settled && current.length === 4 ? current : undefined;
+}
+
+function describePods(list: PodState[]) {
+  return list.map((p) => `${p.name} ${p.ready ? 'Ready' : 'not ready'} ${p.image} (imageID ${p.imageID || 'none'})`).join('\n');
+}
+
+function helmHistory(): { revision: number; status: string; description: string }[] {
+  return JSON.parse(helm.run(['history', RELEASE, '-o', 'json']).stdout) as { revision: number; status: string; description: string }[];
+}
+
+describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 'no cluster'} (namespace ${NAMESPACE}, database in ${DEPENDENCIES})`, () => {
+  let browser: BrowserClient;
+  let images = {} as Record<App, string>;
+  let tasks: Task[] = [];
+  const user = newUser('prod');
+
+  /**
+   * A deploy that must fail: non-zero exit within BROKEN_DEPLOY_LIMIT_S, every `causes` pattern in its output,
+   * and the previous release still serving meanwhile and after (no failed request, same tasks, same digests,
+   * Helm's history ending in a rollback).
+   */
+  async function brokenDeploy(name: string, args: string[], causes: RegExp[]) {
+    const revisionBefore = helmHistory().at(-1)?.revision ?? 0;
+    const load = steadyStream(browser, 2);
+    const result = await deploy('backend', [...args, `--timeout=${BROKEN_HELM_TIMEOUT}`]).finally(() => load.stop());
+    brokenTimes.push([name, result.seconds]);
+    say(`broken deploy "${name}": exit ${result.status} after ${result.seconds.toFixed(1)}s; ${load.sent} requests meanwhile, ${load.failures.length} failed`);
+    expect(result.status, 'the broken deploy exits non-zero').not.toBe(0);
+    expect(result.seconds, `the broken deploy stops within ${BROKEN_DEPLOY_LIMIT_S}s`).toBeLessThan(BROKEN_DEPLOY_LIMIT_S);
+    for (const cause of causes) expect(result.output, `the deploy's output names the cause (${cause})`).toMatch(cause);
+    expect(load.failures, 'requests that failed while the broken deploy ran').toEqual([]);
+
+    await waitFor('the previous release alone again: 2 Ready pods per app on the same digests', () => runningExactly(images), { timeoutMs: 120_000 });
+    expect(await waitFor('the task list through the frontend', () => tasksWhenServed(browser))).toEqual(tasks);
+    const history = helmHistory();
+    const last = history.at(-1);
+    expect(last?.revision, 'a new revision: the rollback').toBeGreaterThan(revisionBefore);
+    expect(last?.status).toBe('deployed');
+    expect(last?.description, `helm history ends in a rollback: ${JSON.stringify(history.slice(-3))}`).toMatch(/^Rollback to \d+/);
+  }
+
+  beforeAll(() => {
+    say(`cluster: context ${target.context}${target.sandbox ? ' (sandbox)' : ''}; registry ${registry()}; namespaces ${NAMESPACE}, ${DEPENDENCIES}; helm ${helm.binary}`);
+    writeFileSync(overlay, prodOverlayValues(DEPENDENCIES, { nodePort: !target.sandbox }));
+  });
+
+  afterAll(() => {
+    change.remove();
+    say(`broken deploys (wall time of nx deploy until it exited): ${brokenTimes.map(([name, seconds]) => `${name} ${seconds.toFixed(1)}s`).join(', ') || 'none ran'}`);
+    sayTimings();
+    if (setting('DEPLOY_E2E_KEEP') === '1') {
+      say(`DEPLOY_E2E_KEEP=1: namespaces ${NAMESPACE} and ${DEPENDENCIES} left in place`);
+      return;
+    }
+    say(`cleaning up: namespaces ${NAMESPACE}, ${DEPENDENCIES}`);
+    run(target, 'kubectl', ['--context', target.context, 'delete', 'namespace', NAMESPACE, DEPENDENCIES, '--ignore-not-found', '--wait=true', '--timeout=180s'], { allowFailure: true });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it(
+    '1. runs an external PostgreSQL in its own namespace, from the registry, that accepts connections through its Service',
+    timed('external database', async () => {
+      const local = setting('POSTGRES_IMAGE') ?? offlinePostgresImage(target);
+      const image = await push(local, 'todo-app/postgres', local.slice(local.lastIndexOf(':') + 1));
+      run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], {
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: externalPostgresManifests(DEPENDENCIES, image, DB_PASSWORD) }),
+      });
+      await waitFor(`PostgreSQL in ${DEPENDENCIES} Ready`, () => (getJson(target, DEPENDENCIES, ['get', 'deployment', POSTGRES_NAME]).status.readyReplicas === 1 ? true : undefined));
+      const host = `${POSTGRES_NAME}.${DEPENDENCIES}.svc.cluster.local`;
+      // Through the Service's DNS name and TCP, with the password, as the backend will connect.
+      const answer = kubectl(target, DEPENDENCIES, ['exec', `deploy/${POSTGRES_NAME}`, '--', 'sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h ${host} -U todo -d todo -tAc "SELECT 'accepts ' || current_user"`]);
+      expect(answer.stdout.trim()).toBe('accepts todo');
+    }),
+  );
+
+  it(
+    '2. deploys backend then frontend with TODO_REGISTRY and the todo-secrets Secret: 2 Ready replicas each with PDBs, every pod on <registry>/todo-app/<app>@<pushed digest>',
+    timed('secret and deploy both', async () => {
+      const made = todoSecrets(DATABASE_URL, ['--generate-jwt-secret-key']);
+      expect(made).toMatch(/created/);
+      const secret = getJson(target, NAMESPACE, ['get', 'secret', SECRET]);
+      expect(Object.keys(secret.data).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET_KEY', 'OPENAI_API_KEY']);
+
+      const outputs: string[] = [];
+      for (const app of APPS) outputs.push(await mustDeploy(target, app, { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`], env: { TODO_REGISTRY: registry() } }));
+      expect(outputs.join('\n'), 'images go through the registry, not load-image').not.toContain('load-image');
+      images = { backend: await pushedImage('backend'), frontend: await pushedImage('frontend') };
+      say(`pushed: ${images.backend}, ${images.frontend}`);
+      await waitFor('2 Ready pods per app, each on its pushed digest', () => runningExactly(images), { timeoutMs: 240_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}\npods now:\n${describePods(pods())}`);
+      });
+
+      for (const app of APPS) {
+        const deployment = getJson(target, NAMESPACE, ['get', 'deployment', `${RELEASE}-${app}`]);
+        expect(deployment.spec.replicas).toBe(2);
+        expect(deployment.status.readyReplicas).toBe(2);
+        const pdb = getJson(target, NAMESPACE, ['get', 'poddisruptionbudget', `${RELEASE}-${app}`]);
+        expect(pdb.spec.selector.matchLabels['app.kubernetes.io/component']).toBe(app);
+        expect(pdb.status.expectedPods, `PDB ${RELEASE}-${app} covers both replicas`).toBe(2);
+        expect(pdb.status.disruptionsAllowed).toBe(1);
+      }
+      // The migration hook ran against the external database.
+      const migrated = kubectl(target, DEPENDENCIES, ['exec', `deploy/${POSTGRES_NAME}`, '--', 'psql', '-U', 'todo', '-d', 'todo', '-tAc', 'SELECT count(*) FROM schema_migrations']);
+      expect(Number(migrated.stdout.trim())).toBeGreaterThan(0);
+    }),
+  );
+
+  it(
+    '3. serves a user through the frontend Service: register, log in, task CRUD and a chat turn with the scripted model',
+    timed('user flows', async () => {
+      await startScriptedLlm(target, DEPENDENCIES, images.backend);
+      const service = getJson(target, NAMESPACE, ['get', 'service', FRONTEND]);
+      // The sandbox cluster's host reaches ClusterIPs through kube-proxy's iptables rules (nat OUTPUT);
+      // elsewhere the overlay made the Service a NodePort.
+      expect(service.spec.type).toBe(target.sandbox ? 'ClusterIP' : 'NodePort');
+      const origin = target.sandbox ? `http://${service.spec.clusterIP}:${service.spec.ports[0].port}` : `http://${nodeAddress(target)}:${service.spec.ports[0].nodePort}`;
+      say(`frontend Service ${FRONTEND} (${service.spec.type}) at ${origin}`);
+      browser = new BrowserClient(origin);
+      tasks = await userJourney(browser, user);
+    }),
+  );
+
+  it(
+    '4. rolls out a backend change under load: new content tag, new digest in the registry, 2 replicas on it, 0 failed requests',
+    timed('backend rollout under load', async () => {
+      const frontendBefore = pods().filter((p) => p.component === 'frontend');
+      const before = { tag: imageRecord('backend').tag, image: images.backend };
+      change.write();
+      await rolloutUnderLoad(
+        browser,
+        async () => {
+          await mustDeploy(target, 'backend', { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`], env: { TODO_REGISTRY: registry() } });
+          expect(imageRecord('backend').tag, 'a changed backend gets a new content tag').not.toBe(before.tag);
+          images = { ...images, backend: await pushedImage('backend') };
+          expect(images.backend, 'a new tag is a new digest').not.toBe(before.image);
+        },
+        { what: 'both backend replicas on the new digest, the old ones gone', check: () => (runningExactly(images) ? true : undefined) },
+      );
+      expect(pods().filter((p) => p.component === 'frontend'), 'the frontend pods are left alone').toEqual(frontendBefore);
+      expect(await tasksWhenServed(browser)).toEqual(tasks);
+    }),
+  );
+
+  it(
+    `5. stops a deploy whose Secret's DATABASE_URL host does not resolve within ${BROKEN_DEPLOY_LIMIT_S}s, naming the host; the release keeps serving`,
+    timed('broken: database host', async () => {
+      const missingHost = `${POSTGRES_NAME}.${NAMESPACE}-missing.svc.cluster.local`;
+      todoSecrets(`postgresql://todo:${DB_PASSWORD}@${missingHost}:5432/todo`);
+      try {
+        await brokenDeploy('database host does not resolve', [], [/ENOTFOUND/, new RegExp(missingHost.replace(/\./g, '\\.'))]);
+      } finally {
+        todoSecrets(DATABASE_URL);
+        expect(secretValue('DATABASE_URL'), 'the Secret restored').toBe(DATABASE_URL);
+      }
+    }),
+  );
+
+  it(
+    `6. stops a deploy of an image that is not in the registry within ${BROKEN_DEPLOY_LIMIT_S}s, naming it; the release keeps serving`,
+    timed('broken: image not in the registry', async () => {
+      const missing = `sha256:${'0'.repeat(64)}`;
+      await brokenDeploy('image not in the registry', [`--set=backend.image.digest=${missing}`], [new RegExp(missing), /ErrImagePull|ImagePullBackOff|manifest unknown|not found/]);
+    }),
+  );
+
+  it(
+    `7. stops a deploy of a backend that exits at start-up within ${BROKEN_DEPLOY_LIMIT_S}s, showing its log; the release keeps serving`,
+    timed('broken: backend exits at start-up', async () => {
+      // Valid for the chart's schema (a number), rejected by the backend's config check (1-365); the
+      // migration Job does not read it, so only the new backend pods fail.
+      await brokenDeploy('backend exits at start-up', ['--set=backend.config.ACCESS_TOKEN_EXPIRE_DAYS=1000'], [
+        /invalid configuration: ACCESS_TOKEN_EXPIRE_DAYS must be between 1 and 365, got 1000/,
+      ]);
+    }),
+  );
+
+  it(
+    "8. helm uninstall leaves nothing but the user's Secret: no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
+    timed('uninstall', async () => {
+      helm.run(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
+      const kinds = run(target, 'kubectl', ['--context', target.context, 'api-resources', '--verbs=list', '--namespaced', '-o', 'name']).stdout.trim().split('\n').filter((kind) => kind && !kind.startsWith('events'));
+      // What a namespace holds by itself (its default ServiceAccount and CA bundle) and the user's own Secret.
+      const expected = ['configmap/kube-root-ca.crt', `secret/${SECRET}`, 'serviceaccount/default'];
+      let left: string[] = [];
+      await waitFor(`namespace ${NAMESPACE} holding only ${expected.join(', ')}`, () => {
+        left = k(['get', kinds.join(','), '-o', 'name']).stdout.trim().split('\n').filter(Boolean).sort();
+        return JSON.stringify(left) === JSON.stringify(expected) ? true : undefined;
+      }, { timeoutMs: 120_000 }).catch((error: Error) => {
+        throw new Error(`${error.message}; left: ${left.join(', ')}`);
+      });
+      expect(helm.run(['status', RELEASE], true).status, 'helm knows no such release').not.toBe(0);
+      expect(secretValue('DATABASE_URL'), "the user's Secret is untouched").toBe(DATABASE_URL);
+    }),
+  );
+});
