@@ -48,6 +48,9 @@ export class NoClusterError extends Error {}
  */
 export function resolveTarget(): Target {
   const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', NX_NO_CLOUD: 'true', FORCE_COLOR: '0' };
+  // `npm test` runs this target with --skip-nx-cache, which Nx passes to its tasks as NX_SKIP_NX_CACHE; the deploys
+  // under test are a user's `nx deploy`, with Nx's cache (else every deploy rebuilds both apps from scratch).
+  delete env.NX_SKIP_NX_CACHE;
   const userContext = setting('DEPLOY_E2E_CONTEXT');
   if (userContext) return { context: userContext, env, sandbox: false, registry: setting('DEPLOY_E2E_REGISTRY') };
   if (process.env.SANDBOX_CLUSTER_UP === '0' && process.env.TODO_REQUIRE_ENGINES === '1') {
