@@ -157,6 +157,9 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
     expect(last?.revision, 'a new revision: the rollback').toBeGreaterThan(revisionBefore);
     expect(last?.status).toBe('deployed');
     expect(last?.description, `helm history ends in a rollback: ${JSON.stringify(history.slice(-3))}`).toMatch(/^Rollback to \d+/);
+    // Hook objects (the migration's Job, ServiceAccount, Secret) go with the failed hook; Helm never uninstalls them.
+    const hookObjects = k(['get', 'jobs,serviceaccounts,secrets', '-l', `app.kubernetes.io/instance=${RELEASE},app.kubernetes.io/component=migrate`, '-o', 'name']).stdout.trim();
+    expect(hookObjects, 'hook objects left by the broken deploy').toBe('');
   }
 
   beforeAll(() => {

@@ -40,8 +40,10 @@ export function recoveryPlan({ before, history }) {
 
 /**
  * Objects a failed deploy leaves behind. While the release stays installed: its hook Jobs that did not
- * complete (Helm keeps a failed hook unless the chart says hook-failed; other hooks, such as a ServiceAccount
- * the running pods use, stay). Once the release is gone: every hook object and anything still labelled with it.
+ * complete, and every hook object whose delete policy says hook-failed (Helm skips that policy when it is
+ * cancelled mid-hook, which is how the status check stops it; seen: the migration's hook ServiceAccount
+ * outlived the release). Other hook objects, meant to persist, stay. Once the release is gone: every hook
+ * object and anything still labelled with it.
  * @param {any[]} objects items of `kubectl get jobs,secrets,serviceaccounts -l app.kubernetes.io/instance=<release> -o json`
  * @param {{ release: string, installed: boolean }} input
  * @returns {string[]} kind/name to delete
@@ -51,9 +53,13 @@ export function leftovers(objects, { release, installed }) {
   const hook = (o) => Boolean(o.metadata?.annotations?.['helm.sh/hook']);
   /** @param {any} o */
   const completed = (o) => o.status?.conditions?.some((/** @type {any} */ c) => c.type === 'Complete' && c.status === 'True');
+  /** @param {any} o */
+  const goneOnFailure = (o) => String(o.metadata?.annotations?.['helm.sh/hook-delete-policy'] ?? '').split(',').includes('hook-failed');
   return objects
     .filter((o) =>
-      installed ? o.kind === 'Job' && hook(o) && !completed(o) : hook(o) || o.metadata?.annotations?.['meta.helm.sh/release-name'] === release,
+      installed
+        ? hook(o) && (goneOnFailure(o) || (o.kind === 'Job' && !completed(o)))
+        : hook(o) || o.metadata?.annotations?.['meta.helm.sh/release-name'] === release,
     )
     .map((o) => `${String(o.kind).toLowerCase()}/${o.metadata.name}`);
 }

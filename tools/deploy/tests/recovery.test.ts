@@ -50,4 +50,16 @@ describe('what a failed deploy leaves behind', () => {
   it('after a rollback: only hook Jobs that did not complete; the objects the running release uses stay', () => {
     expect(leftovers([hookJob, hookServiceAccount, releaseSecret, completedHook], { release: 'todo-app', installed: true })).toEqual(['job/todo-app-migrate']);
   });
+
+  it('after a rollback: also the hook objects the chart deletes on a failed hook, which a cancelled Helm leaves', () => {
+    // As the chart renders the migration's ServiceAccount; after a stopped upgrade it outlived `helm uninstall`.
+    const transientServiceAccount = {
+      ...hookServiceAccount,
+      metadata: { ...hookServiceAccount.metadata, annotations: { ...hookServiceAccount.metadata.annotations, 'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded,hook-failed' } },
+    };
+    expect(leftovers([hookJob, transientServiceAccount, releaseSecret, completedHook], { release: 'todo-app', installed: true })).toEqual([
+      'job/todo-app-migrate',
+      'serviceaccount/todo-app-migrate',
+    ]);
+  });
 });
