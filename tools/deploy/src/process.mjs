@@ -85,17 +85,24 @@ export function secondsSince(started) {
 }
 
 /**
+ * The failure of a step begun with beginStep: which step, after how long, why, and the step's hint.
+ * @param {{ number: number, started: number }} step
+ * @param {string} reason
+ * @param {{ title: string, hint?: string }} what
+ */
+export function stepFailure({ number, started }, reason, { title, hint }) {
+  return new DeployFailure(`step ${number} failed after ${secondsSince(started)}s (${reason}): ${title}`, hint ?? 'read the output above');
+}
+
+/**
  * Runs one step with its output on the terminal; throws with the hint when it fails.
  * @param {string} title
  * @param {string[]} command
  * @param {{ hint?: string, cwd?: string }} [options]
  */
 export function runStep(title, command, { hint, cwd } = {}) {
-  const { number, started } = beginStep(title, command);
+  const step = beginStep(title, command);
   const result = spawnSync(command[0], command.slice(1), { stdio: 'inherit', cwd });
-  if (result.status !== 0) {
-    const reason = result.error ? result.error.message : `exit code ${result.status}`;
-    throw new DeployFailure(`step ${number} failed after ${secondsSince(started)}s (${reason}): ${title}`, hint ?? 'read the output above');
-  }
-  console.log(`    done in ${secondsSince(started)}s`);
+  if (result.status !== 0) throw stepFailure(step, result.error ? result.error.message : `exit code ${result.status}`, { title, hint });
+  console.log(`    done in ${secondsSince(step.started)}s`);
 }

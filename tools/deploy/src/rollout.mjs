@@ -2,8 +2,8 @@
 // The parts of a deploy that talk to the cluster while it changes: pushing an image and reading its digest,
 // running Helm with the status check beside it, and putting the release back when the deploy fails.
 // The decisions are pure (status.mjs, recovery.mjs, registry.mjs); this file polls, prints and acts.
-import { beginStep, capture, captureAsync, DeployFailure, runStep, secondsSince, show, startStreaming } from './process.mjs';
-import { imageReference } from './plan.mjs';
+import { beginStep, capture, captureAsync, DeployFailure, runStep, secondsSince, show, startStreaming, stepFailure } from './process.mjs';
+import { APPS, imageReference } from './plan.mjs';
 import { leftovers, recoveryPlan } from './recovery.mjs';
 import { pushedDigest } from './registry.mjs';
 import { assessRollout, findingAfterHelmFailed, statusBaseline } from './status.mjs';
@@ -25,9 +25,7 @@ export async function pushImage(push) {
   const { number, started } = beginStep(push.pushStep.title, push.pushStep.command);
   const run = startStreaming(push.pushStep.command);
   const { code, error } = await run.exited;
-  if (code !== 0) {
-    throw new DeployFailure(`step ${number} failed after ${secondsSince(started)}s (${error?.message ?? `exit code ${code}`}): ${push.pushStep.title}`, push.pushStep.hint ?? 'read the output above');
-  }
+  if (code !== 0) throw stepFailure({ number, started }, error?.message ?? `exit code ${code}`, push.pushStep);
   const target = `${push.remote}:${push.tag}`;
   const repoDigests = JSON.parse(capture('docker', ['image', 'inspect', '--format', '{{json .RepoDigests}}', target]) || '[]') ?? [];
   const digest = pushedDigest({ pushOutput: run.output(), repoDigests, remote: push.remote, tag: push.tag });
@@ -262,7 +260,7 @@ export async function putReleaseBack({ target, helm, timeout, before, cwd }) {
   }
   const now = releaseHistory(helm, target).at(-1);
   const values = JSON.parse(capture(helm, ['get', 'values', release, ...scope, '-o', 'json']) || '{}') ?? {};
-  const images = ['backend', 'frontend']
+  const images = APPS
     .filter((app) => values[app]?.image?.tag || values[app]?.image?.digest)
     .map((app) => `${app} ${imageReference({ ...values[app].image, tag: values[app].image.tag ?? '', source: '' })}`);
   return `release ${release} is ${now?.status} at revision ${now?.revision} (${now?.description})${images.length ? `, running ${images.join(', ')}` : ''}`;

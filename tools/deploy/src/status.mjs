@@ -189,6 +189,8 @@ function jobAttempts(job, pods) {
   const own = pods.filter((p) => ownerUid(p) === job.metadata.uid);
   const active = own.filter((p) => !p.metadata.deletionTimestamp && !podFailed(p) && p.status?.phase !== 'Succeeded');
   return {
+    /** The Job's own verdict, when Kubernetes has given one. */
+    verdict: condition(job, 'Failed') ?? condition(job, 'FailureTarget'),
     allowed: (job.spec?.backoffLimit ?? 6) + 1,
     failed: Math.max(job.status?.failed ?? 0, own.filter(podFailed).length),
     succeeded: Boolean(condition(job, 'Complete')) || (job.status?.succeeded ?? 0) >= (job.spec?.completions ?? 1) || own.some((p) => p.status?.phase === 'Succeeded'),
@@ -199,9 +201,8 @@ function jobAttempts(job, pods) {
 /** @param {any} job @param {any[]} pods */
 function jobLine(job, pods) {
   const name = `${componentOf(job)} job`;
-  const { allowed, failed, succeeded, newest } = jobAttempts(job, pods);
+  const { verdict, allowed, failed, succeeded, newest } = jobAttempts(job, pods);
   if (succeeded) return `${name}: complete`;
-  const verdict = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
   if (verdict) return `${name}: failed (${verdict.reason})`;
   if (failed >= allowed) return `${name}: all ${allowed} attempts failed`;
   const retries = failed ? `, ${failed} of ${allowed} attempts failed` : '';
@@ -303,8 +304,7 @@ function refusedCreations(events, { state, previous, currentReplicaSets, report 
  */
 function failedJobs(jobs, pods, state) {
   return jobs.flatMap((job) => {
-    const verdict = condition(job, 'Failed') ?? condition(job, 'FailureTarget');
-    const { allowed, failed } = jobAttempts(job, pods);
+    const { verdict, allowed, failed } = jobAttempts(job, pods);
     if (!verdict && failed < allowed) return [];
     return [
       jobFinding({
