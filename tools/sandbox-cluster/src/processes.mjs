@@ -27,6 +27,16 @@ export function recordedPid(pidDir, name) {
 }
 
 /**
+ * The pid of a component's process when it is alive, else undefined.
+ * @param {string} pidDir
+ * @param {string} name
+ */
+export function runningPid(pidDir, name) {
+  const pid = recordedPid(pidDir, name);
+  return pid !== undefined && isAlive(pid) ? pid : undefined;
+}
+
+/**
  * @param {{ name: string, command: string, args: string[], logFile: string, pidDir: string, env?: NodeJS.ProcessEnv }} daemon
  * @returns {number} pid
  */

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterAddresses, clusterPaths, K8S_VERSION } from './layout.mjs';
-import { isAlive, recordedPid } from './processes.mjs';
+import { runningPid } from './processes.mjs';
 
 /** The newest cached bin directory for our Kubernetes version, if any. @param {string} cache */
 export function cachedBin(cache) {
@@ -23,10 +23,7 @@ export const START_HINT = "start it with 'npx nx run sandbox-cluster:up' (as roo
  */
 export function sandboxCluster(env = process.env) {
   const paths = clusterPaths(env);
-  const alive = (/** @type {string} */ name) => {
-    const pid = recordedPid(paths.pids, name);
-    return pid !== undefined && isAlive(pid);
-  };
+  const alive = (/** @type {string} */ name) => runningPid(paths.pids, name) !== undefined;
   const bin = cachedBin(paths.cache);
   const registry = clusterAddresses().registry;
   const registryRunning = alive('registry');

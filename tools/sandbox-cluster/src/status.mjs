@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { components } from './components.mjs';
 import { kubectl } from './kubectl.mjs';
 import { checkProbe } from './probes.mjs';
-import { isAlive, recordedPid } from './processes.mjs';
+import { runningPid } from './processes.mjs';
 import { repositories } from './registry.mjs';
 
 /** @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string | undefined }} options */
@@ -13,8 +13,8 @@ export async function status({ paths, cluster, bin }) {
   // Only names, PIDs and probes are read here, not the binaries' paths.
   const all = components(paths, cluster, { bin: bin ?? '/nonexistent', registry: '/nonexistent' });
   for (const component of all) {
-    const pid = recordedPid(paths.pids, component.name);
-    const running = pid !== undefined && isAlive(pid);
+    const pid = runningPid(paths.pids, component.name);
+    const running = pid !== undefined;
     const reason = running ? await checkProbe(component.probe, paths.pki) : 'not running';
     if (running && !reason) healthy++;
     console.log(`${component.name.padEnd(24)} ${running ? `pid ${pid}`.padEnd(10) : '-'.padEnd(10)} ${reason || 'ok'}  log: ${join(paths.logs, component.name + '.log')}`);

@@ -14,7 +14,7 @@ import { kubectl } from './kubectl.mjs';
 import { REGISTRY_MODULE, REGISTRY_VERSION } from './layout.mjs';
 import { generatePki, writeKubeconfigs } from './pki.mjs';
 import { checkProbe, waitUntil } from './probes.mjs';
-import { isAlive, recordedPid, startDaemon } from './processes.mjs';
+import { isAlive, runningPid, startDaemon } from './processes.mjs';
 import { teardown } from './down.mjs';
 
 const TOOL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -145,11 +145,10 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const t0 = Date.now();
   const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
   preflight();
-  const running = recordedPid(paths.pids, 'kube-apiserver');
-  if (running !== undefined && isAlive(running)) {
+  const running = runningPid(paths.pids, 'kube-apiserver');
+  if (running !== undefined) {
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    const registryPid = recordedPid(paths.pids, 'registry');
-    if (registryPid === undefined || !isAlive(registryPid)) {
+    if (runningPid(paths.pids, 'registry') === undefined) {
       throw new ComponentError('registry', `the running cluster has no registry at ${cluster.registry} (it was started before the registry existed, or the registry died); restart it: 'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up'`, join(paths.logs, 'registry.log'));
     }
     return { kubeconfig: paths.kubeconfig, bin: await buildBinaries(), registry: cluster.registry };
