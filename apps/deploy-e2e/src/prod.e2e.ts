@@ -83,8 +83,12 @@ function secretValue(key: string): string {
   return Buffer.from(k(['get', 'secret', SECRET, '-o', `jsonpath={.data.${key}}`]).stdout, 'base64').toString('utf8');
 }
 
+/** How every deploy of this suite runs: prod, the suite's overlay, pushing to the registry; `args` after those. */
+const prodDeploy = (args: string[] = []) => ({ configuration: 'prod' as const, namespace: NAMESPACE, args: [`--values=${overlay}`, ...args], env: { TODO_REGISTRY: registry() } });
+
+/** A deploy that may fail (the broken ones): its status, output and wall time. */
 function deploy(app: App, args: string[] = []) {
-  return nxDeploy(target, app, { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`, ...args], env: { TODO_REGISTRY: registry() } });
+  return nxDeploy(target, app, prodDeploy(args));
 }
 
 const pods = () => releasePods(target, NAMESPACE, RELEASE);
@@ -205,7 +209,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       expect(Object.keys(secret.data).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET_KEY', 'OPENAI_API_KEY']);
 
       const outputs: string[] = [];
-      for (const app of APPS) outputs.push(await mustDeploy(target, app, { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`], env: { TODO_REGISTRY: registry() } }));
+      for (const app of APPS) outputs.push(await mustDeploy(target, app, prodDeploy()));
       expect(outputs.join('\n'), 'images go through the registry, not load-image').not.toContain('load-image');
       images = { backend: await pushedImage('backend'), frontend: await pushedImage('frontend') };
       say(`pushed: ${images.backend}, ${images.frontend}`);
@@ -252,7 +256,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       await rolloutUnderLoad(
         browser,
         async () => {
-          await mustDeploy(target, 'backend', { configuration: 'prod', namespace: NAMESPACE, args: [`--values=${overlay}`], env: { TODO_REGISTRY: registry() } });
+          await mustDeploy(target, 'backend', prodDeploy());
           expect(imageRecord('backend').tag, 'a changed backend gets a new content tag').not.toBe(before.tag);
           images = { ...images, backend: await pushedImage('backend') };
           expect(images.backend, 'a new tag is a new digest').not.toBe(before.image);
