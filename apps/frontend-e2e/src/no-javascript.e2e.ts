@@ -162,4 +162,28 @@ describe.skipIf(missing.length > 0)('the web app with JavaScript off, and before
     expectNoCredentials(urls, eve.password);
     await context.close();
   });
+
+  it('refuses a sign-in form posted from another site (Next checks the Origin of server actions) and accepts it from this one', async () => {
+    const context = await stack.browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(stack.url('/login'));
+    // The hidden fields React rendered to name the server action, read as any other site could read them.
+    const fields: [string, string][] = [];
+    for (const input of await page.locator('form input[type="hidden"]').all()) {
+      fields.push([String(await input.getAttribute('name')), (await input.getAttribute('value')) ?? '']);
+    }
+    await context.close();
+    expect(fields.some(([name]) => name.startsWith('$ACTION'))).toBe(true);
+    const postFrom = (origin: string) => {
+      const body = new FormData();
+      for (const [name, value] of [...fields, ['email', dee.email], ['password', dee.password]]) body.append(name, value);
+      return fetch(stack.url('/login'), { method: 'POST', body, headers: { origin }, redirect: 'manual' });
+    };
+    const forged = await postFrom('https://attacker.example');
+    expect(forged.status).not.toBe(303);
+    expect(forged.headers.getSetCookie().filter((cookie) => cookie.startsWith('todo_session='))).toEqual([]);
+    const own = await postFrom(stack.frontend.url);
+    expect([own.status, own.headers.get('location')]).toEqual([303, '/tasks']);
+    expect(own.headers.getSetCookie().some((cookie) => cookie.startsWith('todo_session=') && /HttpOnly/i.test(cookie))).toBe(true);
+  });
 });
