@@ -33,7 +33,11 @@ const form = (fields: Record<string, string>) => {
   return data;
 };
 const user = { id: USER_ID, name: 'Ann', email: 'ann@example.com' };
-const session = () => sessions.sessionFromToken(tokenFor(USER_ID))!;
+const session = () => {
+  const live = sessions.sessionFromToken(tokenFor(USER_ID));
+  if (!live) throw new Error('tokenFor() made a token sessionFromToken() cannot read');
+  return live;
+};
 
 /** The digest of the redirect that next/navigation's redirect() threw, e.g. 'NEXT_REDIRECT;replace;/login;307;'. */
 async function redirectOf(promise: Promise<unknown>): Promise<string> {
