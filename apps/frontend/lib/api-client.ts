@@ -77,11 +77,14 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
   }
   if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = (body as { detail?: unknown } | null)?.detail;
-    const retryAfter = Number(response.headers.get('retry-after')) || undefined;
-    const fields = Array.isArray(detail) ? fieldErrorsOf(detail as ValidationIssue[]) : {};
-    throw new ApiError(response.status, messageFor(response.status, detail, retryAfter), fields, retryAfter);
-  }
+  if (!response.ok) throw apiErrorFrom(response, body);
   return body as T;
+}
+
+/** What to tell the user about a non-2xx answer (from the same-origin API or, in server actions, the backend). */
+export function apiErrorFrom(response: Pick<Response, 'status' | 'headers'>, body: unknown): ApiError {
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+  const fields = Array.isArray(detail) ? fieldErrorsOf(detail as ValidationIssue[]) : {};
+  return new ApiError(response.status, messageFor(response.status, detail, retryAfter), fields, retryAfter);
 }

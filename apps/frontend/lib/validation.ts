@@ -32,6 +32,19 @@ export function validateTaskDescription(description: string): string | undefined
   return undefined;
 }
 
+/** The checks of each form, shared by its client-side submit and its server action. */
+export function validateLogin({ email, password }: { email: string; password: string }): FieldErrors<'email' | 'password'> {
+  return { email: validateEmail(email), password: password ? undefined : 'Enter your password.' };
+}
+
+export function validateRegistration({ name, email, password }: { name: string; email: string; password: string }): FieldErrors<'name' | 'email' | 'password'> {
+  return { name: validateName(name), email: validateEmail(email), password: validateNewPassword(password) };
+}
+
+export function validateTask({ title, description }: { title: string; description: string }): FieldErrors<'title' | 'description'> {
+  return { title: validateTaskTitle(title), description: validateTaskDescription(description) };
+}
+
 export function hasErrors(errors: Record<string, string | undefined>): boolean {
   return Object.values(errors).some(Boolean);
 }

@@ -39,6 +39,23 @@ describe('TaskBoard', () => {
     expect(within(second).getByText('Completed')).toBeTruthy();
   });
 
+  it('renders the state the page URL asks for (?new, ?edit, ?delete), which the buttons load before hydration', () => {
+    const { unmount } = render(<TaskBoard initialTasks={[task(1, 'walk')]} view={{ formOpen: true }} />);
+    expect(screen.getByRole('form', { name: 'New task' })).toBeTruthy();
+    unmount();
+    const board = render(<TaskBoard initialTasks={[task(1, 'walk')]} />);
+    const target = (name: string) => {
+      const form = screen.getByRole('button', { name }).closest('form');
+      return `${form?.getAttribute('method')} ${form?.getAttribute('action')}?${new URLSearchParams(form ? [...new FormData(form)].map(([k, v]) => [k, String(v)]) : []).toString()}`;
+    };
+    expect([target('New task'), target('Edit “walk”'), target('Delete “walk”')]).toEqual(['get /tasks?new=1', 'get /tasks?edit=1', 'get /tasks?delete=1']);
+    board.unmount();
+    render(<TaskBoard initialTasks={[task(1, 'walk'), task(2, 'run')]} view={{ taskId: 2, taskMode: 'confirm-delete' }} />);
+    const [walk, run] = screen.getAllByTestId('task-item');
+    expect(within(walk).queryByRole('group', { name: 'Confirm deletion' })).toBeNull();
+    expect(within(run).getByRole('group', { name: 'Confirm deletion' })).toBeTruthy();
+  });
+
   it('adds a task through the API and lists it first', async () => {
     const calls = fakeApi(() => ({ status: 201, body: task(9, 'buy milk', { description: '2 litres' }) }));
     render(<TaskBoard initialTasks={[task(1, 'older')]} />);

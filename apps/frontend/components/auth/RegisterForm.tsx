@@ -1,28 +1,27 @@
 'use client';
 
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useActionState, useState } from 'react';
+import { register } from '@/app/register/actions';
 import { FormField } from '@/components/FormField';
-import { ApiError, apiRequest } from '@/lib/api-client';
-import { type FieldErrors, hasErrors, validateEmail, validateName, validateNewPassword } from '@/lib/validation';
+import { type RegisterField, registerFailure } from '@/lib/auth-failures';
+import { apiRequest } from '@/lib/api-client';
+import { emptyFormState, textField } from '@/lib/forms';
+import { type FieldErrors, hasErrors, validateRegistration } from '@/lib/validation';
 
-type Field = 'name' | 'email' | 'password';
-
+/** Posts to the `register` server action (works without JavaScript); once hydrated, checks first and uses a fetch. */
 export function RegisterForm() {
-  const [fields, setFields] = useState<FieldErrors<Field>>({});
-  const [formError, setFormError] = useState<string>();
+  const [posted, postAction] = useActionState(register, emptyFormState<RegisterField>());
+  const [fields, setFields] = useState<FieldErrors<RegisterField>>(posted.fields);
+  const [formError, setFormError] = useState(posted.form);
   const [submitting, setSubmitting] = useState(false);
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const data = new FormData(event.currentTarget);
-    const name = String(data.get('name') ?? '');
-    const email = String(data.get('email') ?? '');
-    const password = String(data.get('password') ?? '');
-    const errors: FieldErrors<Field> = {
-      name: validateName(name),
-      email: validateEmail(email),
-      password: validateNewPassword(password),
-    };
+    const name = textField(data, 'name');
+    const email = textField(data, 'email');
+    const password = textField(data, 'password');
+    const errors = validateRegistration({ name, email, password });
     setFields(errors);
     setFormError(undefined);
     if (hasErrors(errors)) return;
@@ -35,22 +34,18 @@ export function RegisterForm() {
       });
       window.location.assign('/login?reason=registered');
     } catch (error) {
-      if (error instanceof ApiError && error.status === 409) {
-        setFields({ email: 'An account with this email already exists. Sign in instead?' });
-      } else if (error instanceof ApiError && Object.keys(error.fieldErrors).length) {
-        setFields(error.fieldErrors as FieldErrors<Field>);
-      } else {
-        setFormError(error instanceof ApiError ? error.message : 'Something went wrong. Please try again.');
-      }
+      const failure = registerFailure(error);
+      setFields(failure.fields);
+      setFormError(failure.form);
       setSubmitting(false);
     }
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-4">
+    <form action={postAction} onSubmit={onSubmit} noValidate className="space-y-4">
       {formError && <p role="alert" className="alert-error">{formError}</p>}
-      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={100} error={fields.name} />
-      <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required error={fields.email} />
+      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={100} defaultValue={posted.values.name} error={fields.name} />
+      <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={posted.values.email} error={fields.email} />
       <FormField
         id="password"
         name="password"

@@ -1,6 +1,7 @@
 'use client';
 
 import { type FormEvent, type KeyboardEvent } from 'react';
+import { useHydrated } from '@/lib/use-hydrated';
 
 export const MAX_MESSAGE_LENGTH = 2000;
 const COUNTER_FROM = 1800;
@@ -10,10 +11,13 @@ interface ChatInputProps {
   onChange: (value: string) => void;
   onSend: () => void;
   disabled: boolean;
+  /** The server action the form posts to before hydration (the hydrated form sends with `onSend`). */
+  action: (data: FormData) => void;
 }
 
 /** Enter sends, Shift+Enter starts a new line; the counter appears near the 2000-character limit. */
-export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps) {
+export function ChatInput({ value, onChange, onSend, disabled, action }: ChatInputProps) {
+  const hydrated = useHydrated();
   const trimmed = value.trim();
   const canSend = !disabled && trimmed.length > 0 && value.length <= MAX_MESSAGE_LENGTH;
 
@@ -27,11 +31,13 @@ export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps)
   }
 
   return (
-    <form onSubmit={submit} className="flex items-end gap-2 border-t border-slate-200 bg-white p-3">
+    <form action={action} onSubmit={submit} className="flex items-end gap-2 border-t border-slate-200 bg-white p-3">
       <div className="flex-1">
         <label htmlFor="chat-message" className="sr-only">Message</label>
         <textarea
           id="chat-message"
+          name="message"
+          required
           rows={1}
           value={value}
           maxLength={MAX_MESSAGE_LENGTH}
@@ -47,7 +53,8 @@ export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps)
           </p>
         )}
       </div>
-      <button type="submit" className="btn-primary h-[42px]" disabled={!canSend}>
+      {/* Before hydration typing does not reach `value`, so the button cannot wait for it. */}
+      <button type="submit" className="btn-primary h-[42px]" disabled={hydrated && !canSend}>
         {disabled ? 'Sending…' : 'Send'}
       </button>
     </form>

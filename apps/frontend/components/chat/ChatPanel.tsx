@@ -1,7 +1,9 @@
 'use client';
 
-import { useState } from 'react';
+import { useActionState, useState } from 'react';
+import { sendChatMessage } from '@/app/chat/actions';
 import { ApiError, apiRequest } from '@/lib/api-client';
+import { emptyFormState } from '@/lib/forms';
 import type { ChatMessage, ChatReply } from '@/lib/types';
 import { ChatInput } from './ChatInput';
 import { MessageList } from './MessageList';
@@ -11,10 +13,12 @@ const nextLocalId = (prefix: string) => `${prefix}-${Date.now()}-${++localId}`;
 
 /** The chat of /chat: history from the server, optimistic sending, errors, and clearing. */
 export function ChatPanel({ initialMessages }: { initialMessages: ChatMessage[] }) {
+  // Before hydration the form posts to this server action; a failed post comes back with the message kept.
+  const [posted, postAction] = useActionState(sendChatMessage, emptyFormState<'message'>());
   const [messages, setMessages] = useState(initialMessages);
-  const [draft, setDraft] = useState('');
+  const [draft, setDraft] = useState(posted.values.message ?? '');
   const [waiting, setWaiting] = useState(false);
-  const [error, setError] = useState<string>();
+  const [error, setError] = useState(posted.form);
   const [confirmClear, setConfirmClear] = useState(false);
   const [clearing, setClearing] = useState(false);
 
@@ -85,7 +89,7 @@ export function ChatPanel({ initialMessages }: { initialMessages: ChatMessage[] 
       <div className="flex flex-1 flex-col overflow-y-auto bg-slate-50">
         <MessageList messages={messages} waiting={waiting} onExample={send} />
       </div>
-      <ChatInput value={draft} onChange={setDraft} onSend={() => send(draft)} disabled={waiting} />
+      <ChatInput value={draft} onChange={setDraft} onSend={() => send(draft)} disabled={waiting} action={postAction} />
     </section>
   );
 }

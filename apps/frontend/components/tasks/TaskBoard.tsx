@@ -2,16 +2,25 @@
 
 import { useState } from 'react';
 import { PlusIcon } from '@/components/icons';
+import { ViewButton } from '@/components/ViewButton';
 import type { Task } from '@/lib/types';
 import { TaskForm } from './TaskForm';
-import { TaskItem } from './TaskItem';
+import { type Mode, TaskItem } from './TaskItem';
+
+/** What the page URL asks to show open (`?new`, `?edit=<id>`, `?delete=<id>`), so buttons work without JavaScript. */
+export interface TaskBoardView {
+  formOpen?: boolean;
+  taskId?: number;
+  taskMode?: Mode;
+}
 
 /** The task list of /tasks: counts, the new-task form, and every task with its own actions. */
-export function TaskBoard({ initialTasks }: { initialTasks: Task[] }) {
+export function TaskBoard({ initialTasks, view = {} }: { initialTasks: Task[]; view?: TaskBoardView }) {
   const [tasks, setTasks] = useState(initialTasks);
-  const [formOpen, setFormOpen] = useState(false);
+  const [formOpen, setFormOpen] = useState(view.formOpen ?? false);
   const [announcement, setAnnouncement] = useState('');
   const completed = tasks.filter((task) => task.completed).length;
+  const openForm = () => setFormOpen(true);
 
   function added(task: Task) {
     setTasks((current) => [task, ...current]);
@@ -38,9 +47,9 @@ export function TaskBoard({ initialTasks }: { initialTasks: Task[] }) {
           <span className="font-semibold text-emerald-700">{completed}</span> completed
         </h2>
         {!formOpen && (
-          <button type="button" className="btn-primary" onClick={() => setFormOpen(true)}>
+          <ViewButton to="/tasks" query={{ new: '1' }} onOpen={openForm} className="btn-primary">
             <PlusIcon /> New task
-          </button>
+          </ViewButton>
         )}
       </div>
       {formOpen && <TaskForm onAdded={added} onCancel={() => setFormOpen(false)} />}
@@ -51,13 +60,19 @@ export function TaskBoard({ initialTasks }: { initialTasks: Task[] }) {
             Add your first task, or ask the assistant in <a href="/chat" className="font-medium text-brand-600 hover:underline">Chat</a>.
           </p>
           {!formOpen && (
-            <button type="button" className="btn-secondary mt-4" onClick={() => setFormOpen(true)}>Add a task</button>
+            <ViewButton to="/tasks" query={{ new: '1' }} onOpen={openForm} className="btn-secondary mt-4">Add a task</ViewButton>
           )}
         </div>
       ) : (
         <ul className="space-y-3" aria-label="Tasks">
           {tasks.map((task) => (
-            <TaskItem key={task.id} task={task} onChanged={changed} onRemoved={removed} />
+            <TaskItem
+              key={task.id}
+              task={task}
+              initialMode={task.id === view.taskId ? view.taskMode : undefined}
+              onChanged={changed}
+              onRemoved={removed}
+            />
           ))}
         </ul>
       )}

@@ -9,6 +9,13 @@ export class BackendUnavailableError extends Error {
   }
 }
 
+/** What the browser is told when the backend could not answer. */
+export function unavailableAnswer(error: BackendUnavailableError): { status: 502 | 504; detail: string } {
+  return error.reason === 'timeout'
+    ? { status: 504, detail: 'The server took too long to answer. Please try again.' }
+    : { status: 502, detail: 'The server is unreachable right now. Please try again shortly.' };
+}
+
 /** The backend answered with a status the caller did not expect. */
 export class BackendStatusError extends Error {
   constructor(readonly status: number, readonly detail: unknown) {

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
-import { BackendUnavailableError, backendFetch, userPath } from './backend';
+import { BackendUnavailableError, backendFetch, unavailableAnswer, userPath } from './backend';
 import { frontendConfig } from './config';
 import { clearSession, isHttpsRequest, readSession } from './session';
 
@@ -31,7 +31,8 @@ function jsonError(status: number, detail: string, headers?: HeadersInit): NextR
   return NextResponse.json({ detail }, { status, headers });
 }
 
-export function requestHeaders(request: NextRequest): Record<string, string> {
+/** The browser's headers the backend should see (a server action passes `{ headers: await headers() }`). */
+export function requestHeaders(request: { headers: Pick<Headers, 'get'> }): Record<string, string> {
   const headers: Record<string, string> = {};
   const contentType = request.headers.get('content-type');
   if (contentType) headers['content-type'] = contentType;
@@ -77,9 +78,8 @@ export async function forwardToBackend(request: NextRequest, options: ForwardOpt
     });
   } catch (error) {
     if (error instanceof BackendUnavailableError) {
-      return error.reason === 'timeout'
-        ? jsonError(504, 'The server took too long to answer. Please try again.')
-        : jsonError(502, 'The server is unreachable right now. Please try again shortly.');
+      const { status, detail } = unavailableAnswer(error);
+      return jsonError(status, detail);
     }
     throw error;
   }

@@ -1,12 +1,27 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
-import { BackendUnavailableError, backendFetch } from './backend';
+import { BackendUnavailableError, backendFetch, unavailableAnswer } from './backend';
 import { passThrough, requestHeaders } from './forward';
-import { isHttpsRequest, type Profile, sessionFromToken, writeSession } from './session';
+import { isHttpsRequest, type Profile, type Session, sessionFromToken, writeSession } from './session';
 
 interface LoginAnswer {
   access_token?: unknown;
   user?: Partial<Profile>;
+}
+
+export const UNEXPECTED_LOGIN_ANSWER = 'The server sent an unexpected login answer.';
+
+/** The session and profile in the backend's 200 answer to a login, or null when it is not one. */
+export function signedInFrom(answer: unknown): { session: Session; profile: Profile } | null {
+  const body = answer as LoginAnswer | null;
+  const session = typeof body?.access_token === 'string' ? sessionFromToken(body.access_token) : null;
+  if (!session || !body?.user) return null;
+  const profile: Profile = {
+    id: String(body.user.id ?? session.userId),
+    name: String(body.user.name ?? ''),
+    email: String(body.user.email ?? ''),
+  };
+  return { session, profile };
 }
 
 /**
@@ -23,23 +38,16 @@ export async function logIn(request: NextRequest): Promise<NextResponse> {
     });
   } catch (error) {
     if (error instanceof BackendUnavailableError) {
-      return NextResponse.json({ detail: 'The server is unreachable right now. Please try again shortly.' }, { status: 502 });
+      const { status, detail } = unavailableAnswer(error);
+      return NextResponse.json({ detail }, { status });
     }
     throw error;
   }
   if (answer.status !== 200) return passThrough(answer);
 
-  const body = (await answer.json().catch(() => null)) as LoginAnswer | null;
-  const session = typeof body?.access_token === 'string' ? sessionFromToken(body.access_token) : null;
-  if (!session || !body?.user) {
-    return NextResponse.json({ detail: 'The server sent an unexpected login answer.' }, { status: 502 });
-  }
-  const profile: Profile = {
-    id: String(body.user.id ?? session.userId),
-    name: String(body.user.name ?? ''),
-    email: String(body.user.email ?? ''),
-  };
-  const response = NextResponse.json({ user: profile }, { status: 200 });
-  writeSession(response.cookies, session, profile, isHttpsRequest(request));
+  const signedIn = signedInFrom(await answer.json().catch(() => null));
+  if (!signedIn) return NextResponse.json({ detail: UNEXPECTED_LOGIN_ANSWER }, { status: 502 });
+  const response = NextResponse.json({ user: signedIn.profile }, { status: 200 });
+  writeSession(response.cookies, signedIn.session, signedIn.profile, isHttpsRequest(request));
   return response;
 }

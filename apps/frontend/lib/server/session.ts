@@ -91,9 +91,14 @@ export function readProfile(cookies: CookieReader): Profile | null {
 
 /** Secure cookies only when the browser reached us over HTTPS (directly or via a TLS-terminating proxy). */
 export function isHttpsRequest(request: Request): boolean {
-  const forwarded = request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
+  return cameOverHttps(request.headers, new URL(request.url).protocol);
+}
+
+/** The same, from the headers alone (a server action has no request URL); `protocol` as in `URL`. */
+export function cameOverHttps(headers: Pick<Headers, 'get'>, protocol = 'http:'): boolean {
+  const forwarded = headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
   if (forwarded) return forwarded === 'https';
-  return new URL(request.url).protocol === 'https:';
+  return protocol === 'https:';
 }
 
 function cookieOptions(secure: boolean, maxAge: number): CookieOptions {
