@@ -16,6 +16,7 @@ import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from '
 import { capture, DeployFailure, runStep, show } from './process.mjs';
 import { normaliseRegistry, pushedRepository } from './registry.mjs';
 import { pullImage, pushImage, upgradeWithStatusCheck } from './rollout.mjs';
+import { dryRunCommand, upgradeChanges } from './unchanged.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
@@ -38,6 +39,7 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
                               pod or hook Job cannot succeed
+  --force-upgrade             run helm upgrade even when a dry run shows it would change nothing
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
   --json                      with --plan: print the plan as JSON
@@ -66,6 +68,7 @@ function parse(argv = process.argv.slice(2)) {
       set: { type: 'string', multiple: true },
       values: { type: 'string', multiple: true },
       plan: { type: 'boolean' },
+      'force-upgrade': { type: 'boolean' },
       'current-values': { type: 'string' },
       json: { type: 'boolean' },
       publish: { type: 'boolean' },
@@ -176,7 +179,7 @@ function releaseState({ context, namespace, release, helm }) {
   try {
     const status = JSON.parse(capture(helm, ['status', release, '-n', namespace, '--kube-context', context, '-o', 'json']));
     const values = JSON.parse(capture(helm, ['get', 'values', release, '-n', namespace, '--kube-context', context, '-o', 'json']) || '{}');
-    return { status: String(status.info?.status ?? 'unknown'), revision: Number(status.version), values: values ?? {} };
+    return { status: String(status.info?.status ?? 'unknown'), revision: Number(status.version), values: values ?? {}, release: status };
   } catch (error) {
     if (String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).includes('not found')) return undefined;
     throw error;
@@ -318,12 +321,36 @@ async function main() {
     for (const push of plan.pushes) digests[push.app] = await pushImage(push);
     if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests });
     if (plan.upgrade.command.some((arg) => arg.includes(DIGEST_OF_THE_PUSH))) throw new Error('internal: an image was pushed without its digest being read');
+    if (state && !options['force-upgrade']) {
+      const verdict = compareWithDryRun(plan.upgrade.command, state.release);
+      if (verdict.unchanged) {
+        console.log(`\nnothing to deploy: release ${options.release} ${verdict.reason}; Helm upgrade not run (--force-upgrade runs it anyway)`);
+        console.log(`running: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
+        return;
+      }
+      console.log(`helm upgrade needed: ${verdict.reason}`);
+    }
     for (const step of plan.loads) runStep(step.title, step.command, { hint: step.hint, cwd: workspaceRoot });
     await upgradeWithStatusCheck({ upgrade: plan.upgrade, target, helm: helm.binary, timeout: options.timeout, before: state?.revision, cwd: workspaceRoot });
     console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
   } finally {
     releaseLease?.();
     releaseLocal();
+  }
+}
+
+/**
+ * What a server-side dry run of the upgrade says against the release; a dry run that fails decides nothing.
+ * @param {string[]} upgrade
+ * @param {import('./unchanged.mjs').HelmRelease} release
+ */
+function compareWithDryRun(upgrade, release) {
+  const [helm, ...args] = dryRunCommand(upgrade);
+  try {
+    return upgradeChanges(release, JSON.parse(capture(helm, args)));
+  } catch (error) {
+    const reason = String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop();
+    return { unchanged: false, reason: `the dry run could not tell (${reason})` };
   }
 }
 

@@ -100,7 +100,7 @@ describe('the drift between what main should run and what the release runs', () 
   });
 
   it('refuses records that are not pushed images, or missing apps, naming the app', () => {
-    const { digest: _d, registry: _r, ...local } = main.backend;
+    const local = { project: 'backend', repository: 'todo-app/backend', tag: main.backend.tag, ref: main.backend.ref };
     expect(() => deployDrift({ ...main, backend: local }, undefined)).toThrow(/backend .* has no registry digest/);
     expect(() => deployDrift({ frontend: main.frontend }, undefined)).toThrow(/no image record for backend: .*every app/);
   });

@@ -38,6 +38,12 @@ const REQUIRED: Record<string, { projects: string[]; why: string }> = {
   typecheck: { projects: projectsWithRootFile(graph, /^tsconfig\.json$/), why: 'has a tsconfig.json' },
 };
 
+/** The value, failing the test with `what` when there is none. */
+function must<T>(value: T | undefined, what: string): T {
+  expect(value, what).toBeDefined();
+  return value as T;
+}
+
 function firstStep(job: Job, predicate: (i: NxInvocation) => boolean, name: string) {
   return invocations.find((i) => i.job === name && predicate(i))?.step ?? -1;
 }
@@ -158,15 +164,16 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     expect(job.permissions).toMatchObject({ packages: 'write' });
     // ...then every app gets an image (the unaffected ones from GHCR), pushed by the deploy tool's --publish, whose
     // digests go to the deploy job as the image records.
-    const all = invocations.find((i) => i.job === name && i.kind === 'run-many' && i.targets.includes('docker-build') && i.projects.length === 0);
-    expect(all, '`nx run-many -t docker-build` (every app)').toBeDefined();
-    const publish = deployToolCalls().find((c) => c.job === name && c.args.includes('--publish'));
+    const all = must(
+      invocations.find((i) => i.job === name && i.kind === 'run-many' && i.targets.includes('docker-build') && i.projects.length === 0),
+      '`nx run-many -t docker-build` (every app)',
+    );
+    const publish = must(deployToolCalls().find((c) => c.job === name && c.args.includes('--publish')), 'a `cli.mjs --publish` step');
     const upload = stepIndex(job, (s) => s.uses?.startsWith('actions/upload-artifact@') ?? false);
-    expect(publish).toBeDefined();
-    expect(all!.step).toBeGreaterThan(checks.step);
-    expect(publish!.step).toBeGreaterThan(all!.step);
-    expect(upload).toBeGreaterThan(publish!.step);
-    for (const step of [all!.step, publish!.step, upload]) expect(onMain(job.steps[step]), `step ${step} on pushes to main only`).toBe(true);
+    expect(all.step).toBeGreaterThan(checks.step);
+    expect(publish.step).toBeGreaterThan(all.step);
+    expect(upload).toBeGreaterThan(publish.step);
+    for (const step of [all.step, publish.step, upload]) expect(onMain(job.steps[step]), `step ${step} on pushes to main only`).toBe(true);
     expect(job.steps[upload].with).toMatchObject({ name: 'images', path: 'dist/images/*.json', 'if-no-files-found': 'error' });
     // One push implementation (the deploy tool's, which reads the digest of the push): no `docker push` in a script.
     expect(Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => /docker push/.test(s.run ?? ''))).toEqual([]);
@@ -176,9 +183,8 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
   });
 
   it('deploys the drift by digest, behind an environment gate: the images the checks built, nothing rebuilt or pushed', () => {
-    const drift = deployToolCalls().find((c) => c.args.includes('--drift'));
-    expect(drift, 'a `cli.mjs --drift` step').toBeDefined();
-    const name = drift!.job;
+    const drift = must(deployToolCalls().find((c) => c.args.includes('--drift')), 'a `cli.mjs --drift` step');
+    const name = drift.job;
     const job = workflow.jobs[name];
     expect(job.needs).toBe(affectedWith('docker-build')[0].job);
     expect(job.environment, 'deploy job environment (protection rules gate it)').toBeTruthy();
@@ -187,15 +193,14 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     // the records the build job uploaded, where the deploy tool reads them (its default --images-dir)
     const download = stepIndex(job, (s) => s.uses?.startsWith('actions/download-artifact@') ?? false);
     expect(job.steps[download].with).toMatchObject({ name: 'images', path: 'dist/images' });
-    expect(download).toBeLessThan(drift!.step);
-    expect(drift!.args).toContain('--drift-output="$GITHUB_OUTPUT"');
-    const driftId = job.steps[drift!.step].id;
+    expect(download).toBeLessThan(drift.step);
+    expect(drift.args).toContain('--drift-output="$GITHUB_OUTPUT"');
+    const driftId = job.steps[drift.step].id;
     expect(driftId).toBeTruthy();
     // the drifted apps, and only when there are some
-    const deploy = deployToolCalls().find((c) => c.job === name && c.args.some((a) => a.startsWith('--app=')));
-    expect(deploy).toBeDefined();
-    const deployStep = job.steps[deploy!.step];
-    expect(deploy!.args).toEqual(expect.arrayContaining(['--environment=prod', '--app="$APPS"']));
+    const deploy = must(deployToolCalls().find((c) => c.job === name && c.args.some((a) => a.startsWith('--app='))), 'a `cli.mjs --app=` step');
+    const deployStep = job.steps[deploy.step];
+    expect(deploy.args).toEqual(expect.arrayContaining(['--environment=prod', '--app="$APPS"']));
     expect(deployStep.env?.APPS).toBe(`\${{ steps.${driftId}.outputs.apps }}`);
     expect(deployStep.if).toBe(`steps.${driftId}.outputs.apps != ''`);
     // same registry as the build job, so the recorded digests are run as they are
@@ -210,7 +215,7 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     const chart = affectedWith('helm-deploy', name)[0];
     expect(chart, '`npx nx affected -t helm-deploy` in the deploy job').toBeDefined();
     expect(chart.configuration).toBe('prod');
-    expect(chart.step).toBeGreaterThan(drift!.step);
+    expect(chart.step).toBeGreaterThan(drift.step);
     expect(job.steps[chart.step].if).toBe(`steps.${driftId}.outputs.apps == ''`);
   });
 
@@ -219,13 +224,16 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
       steps.filter((s) => (s.run ?? '').includes('tools/ci/setup/30-helm.sh')).map((s) => ({ job, step: s })),
     );
     const lint = affectedWith('helm-lint')[0];
-    const drift = deployToolCalls().find((c) => c.args.includes('--drift'));
-    expect(helmSteps.map((h) => h.job).sort()).toEqual([lint.job, drift!.job].sort());
-    const forLint = helmSteps.find((h) => h.job === lint.job)!.step;
-    const chartCheck = workflow.jobs[lint.job].steps.find((s) => /nx show projects --affected --withTarget=helm-lint/.test(s.run ?? ''));
-    expect(chartCheck?.id).toBeTruthy();
-    expect(forLint.if).toBe(`steps.${chartCheck!.id}.outputs.affected == 'true'`);
-    expect(helmSteps.find((h) => h.job === drift!.job)!.step.run).toBe('bash tools/ci/setup/30-helm.sh deploy');
+    const drift = must(deployToolCalls().find((c) => c.args.includes('--drift')), 'a `cli.mjs --drift` step');
+    expect(helmSteps.map((h) => h.job).sort()).toEqual([lint.job, drift.job].sort());
+    const forLint = must(helmSteps.find((h) => h.job === lint.job), 'Helm in the helm-lint job').step;
+    const chartCheck = must(
+      workflow.jobs[lint.job].steps.find((s) => /nx show projects --affected --withTarget=helm-lint/.test(s.run ?? '')),
+      'a step asking whether the chart is affected',
+    );
+    expect(chartCheck.id).toBeTruthy();
+    expect(forLint.if).toBe(`steps.${chartCheck.id}.outputs.affected == 'true'`);
+    expect(must(helmSteps.find((h) => h.job === drift.job), 'Helm in the deploy job').step.run).toBe('bash tools/ci/setup/30-helm.sh deploy');
   });
 
   it('restores the Nx cache and the tool cache with actions/cache', () => {
