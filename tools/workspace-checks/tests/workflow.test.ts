@@ -239,15 +239,24 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
   it('restores the Nx cache and the tool cache with actions/cache', () => {
     const caches = (job: string) => workflow.jobs[job].steps.filter((s) => s.uses?.startsWith('actions/cache@')).map((s) => s.with ?? {});
     const lint = affectedWith('lint')[0];
-    const nxCache = caches(lint.job).find((c) => c.path === '.nx/cache');
-    expect(nxCache?.key).toContain('${{ github.sha }}');
-    expect(nxCache?.['restore-keys']).toBeTruthy();
+    const job = workflow.jobs[lint.job];
+    // The Nx cache: a folder kept by actions/cache, served to Nx as its remote cache before the first nx command.
+    const nxCache = must(caches(lint.job).find((c) => c.path === '.nx/remote-cache'), 'actions/cache of .nx/remote-cache');
+    expect(nxCache.key).toContain('${{ github.sha }}');
+    expect(nxCache['restore-keys']).toBeTruthy();
+    const restore = stepIndex(job, (s) => s.with?.path === '.nx/remote-cache');
+    const serve = stepIndex(job, (s) => /node tools\/ci\/nx-cache-server\.mjs --dir=\.nx\/remote-cache/.test(s.run ?? ''));
+    expect(serve).toBeGreaterThan(restore);
+    expect(job.steps[serve].run).toMatch(/NX_SELF_HOSTED_REMOTE_CACHE_SERVER=http:\/\/127\.0\.0\.1:\d+" >> "\$GITHUB_ENV"/);
+    expect(job.steps[serve].run).toMatch(/::add-mask::\$token/);
+    expect(serve).toBeLessThan(Math.min(...invocations.filter((i) => i.job === lint.job).map((i) => i.step)));
+    // The tool cache, keyed by the setup script that holds the versions, restored before it runs.
     const helmScript = "hashFiles('tools/ci/setup/30-helm.sh')";
-    for (const job of Object.keys(workflow.jobs).filter((j) => workflow.jobs[j].steps.some((s) => (s.run ?? '').includes('30-helm.sh')))) {
-      const tools = caches(job).find((c) => c.path === '~/.cache/todo-app/tools');
-      expect(tools?.key, `${job}: tool cache keyed by the setup script that holds the versions`).toContain(helmScript);
-      const restore = stepIndex(workflow.jobs[job], (s) => s.uses?.startsWith('actions/cache@') === true && s.with?.path === '~/.cache/todo-app/tools');
-      expect(restore).toBeLessThan(stepIndex(workflow.jobs[job], (s) => (s.run ?? '').includes('30-helm.sh')));
+    for (const name of Object.keys(workflow.jobs).filter((j) => workflow.jobs[j].steps.some((s) => (s.run ?? '').includes('30-helm.sh')))) {
+      const tools = caches(name).find((c) => c.path === '~/.cache/todo-app/tools');
+      expect(tools?.key, `${name}: tool cache keyed by the setup script that holds the versions`).toContain(helmScript);
+      const restoreTools = stepIndex(workflow.jobs[name], (s) => s.uses?.startsWith('actions/cache@') === true && s.with?.path === '~/.cache/todo-app/tools');
+      expect(restoreTools).toBeLessThan(stepIndex(workflow.jobs[name], (s) => (s.run ?? '').includes('30-helm.sh')));
     }
   });
 
