@@ -107,39 +107,31 @@ describe('the drift between what main should run and what the release runs', () 
 });
 
 describe('a deploy of images the build job pushed', () => {
-  it('runs the recorded digest and pushes nothing when the record was pushed to the same registry', () => {
-    const plan = planDeploy({
+  /** The deploy job's plan for the backend, to `registry`, of the records the build job wrote. */
+  const deployBackend = (registry: string, currentValues: Record<string, unknown> | undefined) =>
+    planDeploy({
       apps: ['backend'],
       environment: 'prod',
       release: 'todo-app',
       namespace: 'todo-app',
       context: 'prod-cluster',
       clusterType: 'registry',
-      registry: `${REGISTRY}/`,
+      registry,
       records: main,
-      currentValues: runningMain().values,
+      currentValues,
       helm: { binary: 'helm', major: 4 },
       chartDir: 'deploy/helm',
     });
+
+  it('runs the recorded digest and pushes nothing when the record was pushed to the same registry', () => {
+    const plan = deployBackend(`${REGISTRY}/`, runningMain().values);
     expect(plan.pushes).toEqual([]);
     expect(plan.upgrade.command).toContain(`backend.image.digest=${main.backend.digest}`);
     expect(plan.images.backend.source).toContain(`already in ${REGISTRY}/todo-app/backend`);
   });
 
   it('pushes again when the record was pushed to another registry', () => {
-    const plan = planDeploy({
-      apps: ['backend'],
-      environment: 'prod',
-      release: 'todo-app',
-      namespace: 'todo-app',
-      context: 'prod-cluster',
-      clusterType: 'registry',
-      registry: '127.0.0.1:5099',
-      records: main,
-      currentValues: undefined,
-      helm: { binary: 'helm', major: 4 },
-      chartDir: 'deploy/helm',
-    });
+    const plan = deployBackend('127.0.0.1:5099', undefined);
     expect(plan.pushes.map((p) => p.remote)).toEqual(['127.0.0.1:5099/todo-app/backend', '127.0.0.1:5099/todo-app/frontend']);
   });
 
