@@ -5,10 +5,16 @@
 // The content tag is computed when the task runs: Nx's hash of the target's inputs (the production
 // files of the app and its libraries, the Dockerfile, .dockerignore, this script, NODE_IMAGE) plus the
 // id of the base image, so an unchanged app keeps its tag and a test-only edit does not change it.
+// The same content tag is the same image, so it is built once: not again when Docker already has
+// todo-app/<project>:<tag>, nor when $TODO_REGISTRY (see tools/deploy) has it, which is then pulled and
+// recorded with its registry digest, the one a deploy to that registry runs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeImageRecord } from '../deploy/src/images.mjs';
+import { normaliseRegistry, pushedRepository } from '../deploy/src/registry.mjs';
+import { pullImage } from '../deploy/src/rollout.mjs';
 
 const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
 const [project, projectRoot, ...extraArgs] = process.argv.slice(2);
@@ -62,6 +68,29 @@ const ref = `${repository}:${tag}`;
 
 console.log(`docker-build ${project}: ${dockerfile}, context = workspace root, base ${nodeImage}`);
 console.log(`docker-build ${project}: tag ${tag} (Nx task hash ${taskHash.slice(0, 12)}… + base image ${baseId.slice(7, 19)})`);
+const imagesDir = join('dist', 'images');
+mkdirSync(imagesDir, { recursive: true });
+
+if (docker(['image', 'inspect', '--format', '{{.Id}}', ref]).status === 0) {
+  docker(['tag', ref, `${repository}:local`]);
+  writeImageRecord(imagesDir, { project, repository, tag, ref });
+  console.log(`docker-build ${project}: ${ref} is already built (same content tag): not built again; recorded in dist/images/${project}.json`);
+  process.exit(0);
+}
+const registry = process.env.TODO_REGISTRY ? normaliseRegistry(process.env.TODO_REGISTRY) : '';
+if (registry) {
+  const remote = pushedRepository(registry, repository);
+  console.log(`docker-build ${project}: looking for ${remote}:${tag} in the registry (TODO_REGISTRY)`);
+  const digest = pullImage(remote, tag);
+  if (digest) {
+    docker(['tag', `${remote}:${tag}`, ref]);
+    docker(['tag', ref, `${repository}:local`]);
+    writeImageRecord(imagesDir, { project, repository, tag, ref, registry, digest });
+    console.log(`docker-build ${project}: ${remote}:${tag} is in the registry as ${digest}: not built; recorded in dist/images/${project}.json`);
+    process.exit(0);
+  }
+}
+
 const started = Date.now();
 const build = docker(
   [
@@ -80,9 +109,8 @@ const build = docker(
 if (build.status !== 0) fail(`docker build failed (output above)`, `fix the error, then: npx nx docker-build ${project}`);
 
 const bytes = Number(docker(['image', 'inspect', '--format', '{{.Size}}', ref]).stdout.trim());
-mkdirSync(join('dist', 'images'), { recursive: true });
 const record = { project, repository, tag, ref };
-writeFileSync(join('dist', 'images', `${project}.json`), `${JSON.stringify(record, null, 2)}\n`);
+writeImageRecord(imagesDir, record);
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 console.log(
   `docker-build ${project}: built ${ref} (also :local), ${(bytes / 1e6).toFixed(1)} MB, ${seconds} s; ` +

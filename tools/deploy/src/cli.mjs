@@ -6,19 +6,24 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
 import { findDeployHelm } from './helm.mjs';
-import { readImageRecord, requireImageRecord } from './images.mjs';
+import { deployDrift } from './drift.mjs';
+import { readImageRecord, requireImageRecord, writeImageRecord } from './images.mjs';
 import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
-import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy } from './plan.mjs';
+import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from './plan.mjs';
 import { capture, DeployFailure, runStep, show } from './process.mjs';
-import { pushImage, upgradeWithStatusCheck } from './rollout.mjs';
+import { normaliseRegistry, pushedRepository } from './registry.mjs';
+import { pullImage, pushImage, upgradeWithStatusCheck } from './rollout.mjs';
+import { dryRunCommand, upgradeChanges } from './unchanged.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
 
 export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | --chart-only
+       todo-deploy --publish [--app=...] --registry=HOST/PATH push built images (default: every app), record their digests
+       todo-deploy --drift [--drift-output=FILE]             which apps the release does not run as recorded (CI's deploy job)
   --environment=dev|prod      values-<environment>.yaml beside the chart (default dev)
   --release=NAME              Helm release (default todo-app, or $TODO_RELEASE)
   --namespace=NAME            namespace (default todo-app, or $TODO_NAMESPACE)
@@ -34,9 +39,15 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
                               pod or hook Job cannot succeed
+  --force-upgrade             run helm upgrade even when a dry run shows it would change nothing
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
-  --json                      with --plan: print the plan as JSON`;
+  --json                      with --plan: print the plan as JSON
+  --publish                   push each --app's (default: every app's) image to --registry unless the registry has its content tag,
+                              and write its registry and digest into its image record; deploys nothing
+  --drift                     compare the image records (registry digests) with what the release runs and print
+                              the apps to deploy; touches nothing
+  --drift-output=FILE         with --drift: append apps=<comma-separated apps> to FILE (e.g. $GITHUB_OUTPUT)`;
 
 function parse(argv = process.argv.slice(2)) {
   const { values } = parseArgs({
@@ -57,8 +68,12 @@ function parse(argv = process.argv.slice(2)) {
       set: { type: 'string', multiple: true },
       values: { type: 'string', multiple: true },
       plan: { type: 'boolean' },
+      'force-upgrade': { type: 'boolean' },
       'current-values': { type: 'string' },
       json: { type: 'boolean' },
+      publish: { type: 'boolean' },
+      drift: { type: 'boolean' },
+      'drift-output': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -70,7 +85,8 @@ function parse(argv = process.argv.slice(2)) {
   for (const app of apps) {
     if (!(/** @type {readonly string[]} */ (APPS).includes(app))) throw new UsageError(`unknown app "${app}"; deployable apps: ${APPS.join(', ')}`);
   }
-  if (apps.length === 0 && !values['chart-only']) throw new UsageError('name an app with --app=<backend|frontend>, or pass --chart-only');
+  if (values.publish && !values.registry) throw new UsageError('--publish needs --registry=<host/path> (or TODO_REGISTRY)');
+  if (apps.length === 0 && !values['chart-only'] && !values.drift && !values.publish) throw new UsageError('name an app with --app=<backend|frontend>, or pass --chart-only');
   if (values.environment !== 'dev' && values.environment !== 'prod') throw new UsageError(`--environment must be dev or prod, not "${values.environment}"`);
   const clusterType = values['cluster-type'];
   if (clusterType && !(/** @type {readonly string[]} */ (CLUSTER_TYPES).includes(clusterType))) {
@@ -163,7 +179,7 @@ function releaseState({ context, namespace, release, helm }) {
   try {
     const status = JSON.parse(capture(helm, ['status', release, '-n', namespace, '--kube-context', context, '-o', 'json']));
     const values = JSON.parse(capture(helm, ['get', 'values', release, '-n', namespace, '--kube-context', context, '-o', 'json']) || '{}');
-    return { status: String(status.info?.status ?? 'unknown'), revision: Number(status.version), values: values ?? {} };
+    return { status: String(status.info?.status ?? 'unknown'), revision: Number(status.version), values: values ?? {}, release: status };
   } catch (error) {
     if (String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).includes('not found')) return undefined;
     throw error;
@@ -225,9 +241,50 @@ function printPlan(plan, header) {
   for (const note of plan.notes) console.log(`note: ${note}`);
 }
 
+/**
+ * `--publish`: each app's image in the registry, its digest in its record. An image whose content tag the
+ * registry already has is not pushed again (a second build of the same content would move the tag).
+ * @param {ReturnType<typeof parse>} options
+ */
+async function publish(options) {
+  const registry = normaliseRegistry(options.registry ?? '');
+  for (const app of options.apps.length ? options.apps : APPS) {
+    const record = requireImageRecord(options['images-dir'], app);
+    const remote = pushedRepository(registry, record.repository);
+    if (record.digest && record.registry === registry) {
+      console.log(`publish ${app}: ${remote}:${record.tag}@${record.digest} is already in the registry (docker-build found it there)`);
+      continue;
+    }
+    const digest = pullImage(remote, record.tag) ?? (await pushImage(planPush(app, record, registry)));
+    writeImageRecord(options['images-dir'], { ...record, registry, digest });
+    console.log(`publish ${app}: ${remote}:${record.tag}@${digest}; recorded in ${join(options['images-dir'], `${app}.json`)}`);
+  }
+}
+
+/**
+ * `--drift`: the apps whose recorded image the release does not run.
+ * @param {ReturnType<typeof parse>} options
+ * @param {string} context
+ */
+function drift(options, context) {
+  const helm = findDeployHelm();
+  if (!helm) throw new Error('no Helm 3 or 4 found: run `bash tools/ci/setup/30-helm.sh` or install Helm 4, or set HELM=/path/to/helm');
+  /** @type {Partial<Record<import('./plan.mjs').App, import('./images.mjs').ImageRecord>>} */
+  const wanted = {};
+  for (const app of APPS) wanted[app] = requireImageRecord(options['images-dir'], app);
+  const state = releaseState({ context, namespace: options.namespace, release: options.release, helm: helm.binary });
+  console.log(`drift: release ${options.release} in namespace ${options.namespace}, context ${context}: ${state ? `${state.status} at revision ${state.revision}` : 'not installed'}`);
+  const { apps, reasons } = deployDrift(wanted, state);
+  for (const app of APPS) console.log(`  ${app}: ${reasons[app]}`);
+  console.log(apps.length ? `drift: deploy ${apps.join(', ')}` : 'drift: none; the release runs what the records say');
+  if (options['drift-output']) appendFileSync(options['drift-output'], `apps=${apps.join(',')}\n`);
+}
+
 async function main() {
   const options = parse();
+  if (options.publish) return publish(options);
   const context = options.context ?? currentContext();
+  if (options.drift) return drift(options, context);
   const header = `deploy ${options.apps.length ? options.apps.join(', ') : 'chart only'} (${options.environment}) → release ${options.release}, namespace ${options.namespace}, context ${context}`;
 
   if (options.plan) {
@@ -264,12 +321,36 @@ async function main() {
     for (const push of plan.pushes) digests[push.app] = await pushImage(push);
     if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests });
     if (plan.upgrade.command.some((arg) => arg.includes(DIGEST_OF_THE_PUSH))) throw new Error('internal: an image was pushed without its digest being read');
+    if (state && !options['force-upgrade']) {
+      const verdict = compareWithDryRun(plan.upgrade.command, state.release);
+      if (verdict.unchanged) {
+        console.log(`\nnothing to deploy: release ${options.release} ${verdict.reason}; Helm upgrade not run (--force-upgrade runs it anyway)`);
+        console.log(`running: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
+        return;
+      }
+      console.log(`helm upgrade needed: ${verdict.reason}`);
+    }
     for (const step of plan.loads) runStep(step.title, step.command, { hint: step.hint, cwd: workspaceRoot });
     await upgradeWithStatusCheck({ upgrade: plan.upgrade, target, helm: helm.binary, timeout: options.timeout, before: state?.revision, cwd: workspaceRoot });
     console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
   } finally {
     releaseLease?.();
     releaseLocal();
+  }
+}
+
+/**
+ * What a server-side dry run of the upgrade says against the release; a dry run that fails decides nothing.
+ * @param {string[]} upgrade
+ * @param {import('./unchanged.mjs').HelmRelease} release
+ */
+function compareWithDryRun(upgrade, release) {
+  const [helm, ...args] = dryRunCommand(upgrade);
+  try {
+    return upgradeChanges(release, JSON.parse(capture(helm, args)));
+  } catch (error) {
+    const reason = String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop();
+    return { unchanged: false, reason: `the dry run could not tell (${reason})` };
   }
 }
 

@@ -78,7 +78,7 @@ const IMAGE_KEYS = /** @type {const} */ (['tag', 'repository', 'registry', 'dige
  * @param {App} app
  * @returns {Partial<Record<typeof IMAGE_KEYS[number], string>> | undefined}
  */
-function currentImage(values, app) {
+export function currentImage(values, app) {
   const image = values?.[app]?.image;
   if (!image?.tag && !image?.digest) return undefined;
   return Object.fromEntries(IMAGE_KEYS.filter((key) => image[key] !== undefined && image[key] !== '').map((key) => [key, String(image[key])]));
@@ -130,7 +130,7 @@ function withoutKeys(args, keys) {
  * @param {string} registry
  * @returns {Push}
  */
-function planPush(app, record, registry) {
+export function planPush(app, record, registry) {
   const remote = pushedRepository(registry, record.repository);
   const host = normaliseRegistry(registry).split('/')[0];
   return {
@@ -194,6 +194,13 @@ export function planDeploy(input) {
       continue;
     }
     const source = shipping ? `built by nx docker-build ${app}` : `last build of ${app} (first install)`;
+    if (registry && record.digest && normaliseRegistry(record.registry ?? '') === normaliseRegistry(registry)) {
+      // Pushed when it was built (CI's build job): run exactly that digest; pushing the tag again could move it.
+      const image = { registry: normaliseRegistry(registry), repository: record.repository, tag: record.tag, digest: record.digest };
+      images[app] = { ...image, source: `${source}, already in ${pushedRepository(registry, record.repository)}` };
+      setArgs.push(...imageArgs(app, image));
+      continue;
+    }
     if (registry) {
       const push = planPush(app, record, registry);
       pushes.push(push);

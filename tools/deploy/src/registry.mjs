@@ -3,7 +3,8 @@
 // the push itself (what `docker push` printed, cross-checked with `docker inspect` RepoDigests), never
 // from a guess.
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A registry digest as the chart takes it. */
+export const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /**
  * Docker shortens Docker Hub names in RepoDigests (`docker.io/library/x` is listed as `x`).
@@ -11,6 +12,19 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
  */
 function familiarName(repository) {
   return repository.replace(/^(docker\.io|index\.docker\.io|registry-1\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/**
+ * The digests `docker inspect` RepoDigests lists for a repository.
+ * @param {string[]} repoDigests
+ * @param {string} remote
+ */
+function listedDigests(repoDigests, remote) {
+  const wanted = familiarName(remote);
+  return repoDigests
+    .map((entry) => entry.split('@'))
+    .filter(([repository, digest]) => familiarName(repository) === wanted && DIGEST.test(digest ?? ''))
+    .map(([, digest]) => digest);
 }
 
 /**
@@ -35,11 +49,7 @@ export function normaliseRegistry(registry) {
  * @returns {string} sha256:…
  */
 export function pushedDigest({ pushOutput, repoDigests, remote, tag }) {
-  const wanted = familiarName(remote);
-  const listed = repoDigests
-    .map((entry) => entry.split('@'))
-    .filter(([repository, digest]) => familiarName(repository) === wanted && DIGEST.test(digest ?? ''))
-    .map(([, digest]) => digest);
+  const listed = listedDigests(repoDigests, remote);
   const printed = [...pushOutput.matchAll(/^(\S+): digest: (sha256:[0-9a-f]{64}) size: \d+\s*$/gm)].filter((m) => m[1] === tag).map((m) => m[2]).at(-1);
   if (printed) {
     if (!listed.includes(printed)) {
@@ -55,5 +65,21 @@ export function pushedDigest({ pushOutput, repoDigests, remote, tag }) {
     listed.length
       ? `docker push printed no digest for ${remote}:${tag} and docker inspect lists ${listed.length} digests for ${remote} (${listed.join(', ')}), so which one was pushed is unknown; push again`
       : `docker push printed no digest for ${remote}:${tag} and docker inspect lists none for ${remote}; check the push output above`,
+  );
+}
+
+/**
+ * The digest of the manifest `docker pull <remote>:<tag>` just pulled: the `Digest:` line it printed,
+ * which docker inspect must list for the repository.
+ * @param {{ pullOutput: string, repoDigests: string[], remote: string, tag: string }} input
+ * @returns {string} sha256:…
+ */
+export function pulledDigest({ pullOutput, repoDigests, remote, tag }) {
+  const listed = listedDigests(repoDigests, remote);
+  const printed = /^Digest: (sha256:[0-9a-f]{64})\s*$/m.exec(pullOutput)?.[1];
+  if (printed && listed.includes(printed)) return printed;
+  throw new Error(
+    `docker pull ${remote}:${tag} printed ${printed ? `digest ${printed}` : 'no digest'} and docker inspect lists ${listed.length ? listed.join(', ') : 'none'} for ${remote}; ` +
+      'pull again, or rebuild the image',
   );
 }

@@ -5,7 +5,7 @@
 import { beginStep, capture, captureAsync, DeployFailure, runStep, secondsSince, show, startStreaming, stepFailure } from './process.mjs';
 import { APPS, imageReference } from './plan.mjs';
 import { leftovers, recoveryPlan } from './recovery.mjs';
-import { pushedDigest } from './registry.mjs';
+import { pulledDigest, pushedDigest } from './registry.mjs';
 import { assessRollout, findingAfterHelmFailed, statusBaseline } from './status.mjs';
 
 const POLL_MS = 1500;
@@ -31,6 +31,27 @@ export async function pushImage(push) {
   const digest = pushedDigest({ pushOutput: run.output(), repoDigests, remote: push.remote, tag: push.tag });
   console.log(`    pushed ${push.remote}@${digest} in ${secondsSince(started)}s`);
   return digest;
+}
+
+/**
+ * The image `<remote>:<tag>` from the registry, when the registry has it: pulled, with the digest it has there.
+ * Any failure to pull counts as "not there" (the caller builds and pushes), with the reason printed.
+ * @param {string} remote e.g. ghcr.io/owner/todo-app/backend
+ * @param {string} tag content tag
+ * @returns {string | undefined} sha256:…, or undefined when it could not be pulled
+ */
+export function pullImage(remote, tag) {
+  const ref = `${remote}:${tag}`;
+  let pullOutput;
+  try {
+    pullOutput = capture('docker', ['pull', ref]);
+  } catch (error) {
+    const reason = String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop();
+    console.log(`    ${ref} is not in the registry (docker pull: ${reason})`);
+    return undefined;
+  }
+  const repoDigests = JSON.parse(capture('docker', ['image', 'inspect', '--format', '{{json .RepoDigests}}', ref]) || '[]') ?? [];
+  return pulledDigest({ pullOutput, repoDigests, remote, tag });
 }
 
 /** @param {Target} target */

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planDeploy, type App, type PlanInput } from '../src/plan.mjs';
-import { pushedDigest } from '../src/registry.mjs';
+import { pulledDigest, pushedDigest } from '../src/registry.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'tools', 'deploy', 'src', 'cli.mjs');
@@ -136,5 +136,27 @@ describe('the digest of a push', () => {
     expect(() => pushedDigest({ pushOutput: '', repoDigests: [`127.0.0.1:5099/other@${DIGEST}`], remote, tag: '3.10' })).toThrow('docker inspect lists none');
     // A digest printed for another tag of the same push output is not this tag's.
     expect(() => pushedDigest({ pushOutput: pushOutput.replace('3.10:', 'latest:'), repoDigests: [], remote, tag: '3.10' })).toThrow('printed no digest');
+  });
+});
+
+describe('the digest of an image already in the registry', () => {
+  // What docker 20.10 printed pulling from distribution's registry 3.1.2 on 127.0.0.1 (2026-12-01), and what
+  // docker inspect listed after it (the same image had been pushed to a second registry before).
+  const remote = '127.0.0.1:5098/ci-test/toolbox';
+  const pulled = 'sha256:24036b69039f32b65c22b41555a0a798b968032e6269fc308dd432b6daaad9a8';
+  const pullOutput = `t1: Pulling from ci-test/toolbox
+Digest: ${pulled}
+Status: Downloaded newer image for ${remote}:t1
+${remote}:t1`;
+  const repoDigests = [`127.0.0.1:5001/sandbox-smoke/toolbox@${pulled}`, `${remote}@${pulled}`];
+
+  it('is the digest docker pull printed, when docker inspect lists it for that repository', () => {
+    expect(pulledDigest({ pullOutput, repoDigests, remote, tag: 't1' })).toBe(pulled);
+    expect(pulledDigest({ pullOutput: pullOutput.replace(/Status: .*/, 'Status: Image is up to date for x'), repoDigests, remote, tag: 't1' })).toBe(pulled);
+  });
+
+  it('refuses a digest listed only for another repository, or none printed', () => {
+    expect(() => pulledDigest({ pullOutput, repoDigests: [repoDigests[0]], remote, tag: 't1' })).toThrow(`docker pull ${remote}:t1 printed digest ${pulled} and docker inspect lists none`);
+    expect(() => pulledDigest({ pullOutput: 'Status: Downloaded', repoDigests, remote, tag: 't1' })).toThrow('printed no digest');
   });
 });

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
 /**
- * @typedef {{ name?: string, uses?: string, run?: string, with?: Record<string, unknown>, env?: Record<string, unknown>, if?: string }} Step
+ * @typedef {{ name?: string, id?: string, uses?: string, run?: string, with?: Record<string, unknown>, env?: Record<string, unknown>, if?: string }} Step
  * @typedef {{ 'runs-on'?: string, if?: string, needs?: string | string[], environment?: string | { name: string },
  *   permissions?: Record<string, string>, env?: Record<string, unknown>, steps: Step[] }} Job
  * @typedef {{ on: Record<string, unknown>, permissions?: Record<string, string>, env?: Record<string, unknown>, jobs: Record<string, Job> }} Workflow
@@ -104,6 +104,25 @@ export function nxInvocations(workflow) {
           if (!match) continue;
           found.push({ job, step: index, line: command.trim(), ...parseNxArgs(words(match[1])) });
         }
+      }
+    });
+  }
+  return found;
+}
+
+/**
+ * Every direct call of the deploy tool (`node tools/deploy/src/cli.mjs ...`) in the workflow's run steps, in order;
+ * `args` are its words as written (quotes kept inside a word, e.g. `--app="$APPS"`).
+ * @param {Workflow} workflow
+ * @returns {{ job: string, step: number, args: string[] }[]}
+ */
+export function deployToolInvocations(workflow) {
+  /** @type {{ job: string, step: number, args: string[] }[]} */
+  const found = [];
+  for (const [job, { steps }] of Object.entries(workflow.jobs)) {
+    steps.forEach((step, index) => {
+      for (const match of (step.run ?? '').replace(/\\\n\s*/g, ' ').matchAll(/(?:^|[;&|]\s*|\s)node tools\/deploy\/src\/cli\.mjs\b([^\n;&|]*)/g)) {
+        found.push({ job, step: index, args: match[1].trim().split(/\s+/).filter(Boolean) });
       }
     });
   }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { readProjectGraph, workspaceRoot } from '../src/nx.mjs';
 import { projectsWithRootFile, testFiles } from '../src/projects.mjs';
-import { nxInvocations, readWorkflow, stepIndex, type Job, type NxInvocation } from '../src/workflow.mjs';
+import { deployToolInvocations, nxInvocations, readWorkflow, stepIndex, type Job, type NxInvocation, type Step } from '../src/workflow.mjs';
 
 const workflowFile = join(workspaceRoot, '.github', 'workflows', 'ci.yml');
 const workflowText = readFileSync(workflowFile, 'utf8');
@@ -19,6 +19,7 @@ const projectsWithTarget = (target: string) =>
   Object.keys(graph.nodes)
     .filter((p) => targetsOf(p).includes(target))
     .sort();
+const deployToolCalls = () => deployToolInvocations(workflow);
 const affectedWith = (target: string, job?: string) =>
   invocations.filter((i) => i.kind === 'affected' && i.targets.includes(target) && (!job || i.job === job));
 
@@ -37,12 +38,10 @@ const REQUIRED: Record<string, { projects: string[]; why: string }> = {
   typecheck: { projects: projectsWithRootFile(graph, /^tsconfig\.json$/), why: 'has a tsconfig.json' },
 };
 
-/** The job may push to GHCR: packages: write, a login, and a lower-case ghcr.io/<owner> path in `variable`. */
-function expectGhcrPush(job: Job, variable: string) {
-  expect(job.permissions).toMatchObject({ packages: 'write' });
-  expect(job.steps.find((s) => s.uses?.startsWith('docker/login-action@'))?.with?.registry).toBe('ghcr.io');
-  const path = job.steps.find((s) => (s.run ?? '').includes(`${variable}=ghcr.io/`));
-  expect(path?.run, `a step sets ${variable}=ghcr.io/<owner>`).toContain('${GITHUB_REPOSITORY_OWNER,,}');
+/** The value, failing the test with `what` when there is none. */
+function must<T>(value: T | undefined, what: string): T {
+  expect(value, what).toBeDefined();
+  return value as T;
 }
 
 function firstStep(job: Job, predicate: (i: NxInvocation) => boolean, name: string) {
@@ -136,49 +135,129 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
 
   it('passes the deploy tool only options it knows', () => {
     const usage = execFileSync('node', ['tools/deploy/src/cli.mjs', '--help'], { cwd: workspaceRoot, encoding: 'utf8' });
-    const deploys = invocations.filter((i) => i.targets.includes('deploy') || i.targets.includes('helm-deploy'));
-    expect(deploys.length).toBeGreaterThan(0);
-    const unknown = deploys
-      .flatMap((i) => i.passthrough)
+    const viaNx = invocations.filter((i) => i.targets.includes('deploy') || i.targets.includes('helm-deploy')).flatMap((i) => i.passthrough);
+    const direct = deployToolCalls().flatMap((c) => c.args);
+    expect(direct.length).toBeGreaterThan(0);
+    const unknown = [...viaNx, ...direct]
       .map((arg) => arg.split('=')[0])
       .filter((flag) => flag.startsWith('--') && !usage.includes(`${flag}=`) && !usage.includes(`${flag} `));
     expect(unknown).toEqual([]);
   });
 
-  it('builds and pushes the affected apps\' images to GHCR with their content tags, on pushes to main only', () => {
-    const name = affectedWith('docker-build').find((i) => i.targets.length === 1)?.job ?? '';
-    expect(name, 'a job running only `nx affected -t docker-build`').not.toBe('');
+  it('builds each app\'s image once, in the job that ran the checks, and pushes it by digest on pushes to main only', () => {
+    // The affected checks build the affected images (docker-build); only that job builds images.
+    const checks = affectedWith('docker-build')[0];
+    expect(checks?.targets).toContain('test');
+    const name = checks.job;
     const job = workflow.jobs[name];
-    expect(job.if).toMatch(/github\.event_name == 'push'/);
-    expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
-    expectGhcrPush(job, 'IMAGE_REGISTRY');
-    const push = job.steps.find((s) => /docker push/.test(s.run ?? ''));
-    expect(push?.run).toMatch(/dist\/images\/\*\.json/);
-    expect(push?.run).toMatch(/\.repository/);
-    expect(push?.run).toMatch(/\.tag/);
-    // ...the fields docker-build records for each image it builds
+    const builders = invocations.filter((i) => i.targets.includes('docker-build') || i.targets.includes('deploy')).map((i) => i.job);
+    expect([...new Set(builders)]).toEqual([name]);
+    // On main, the registry is known before the checks, so docker-build skips a content tag GHCR already has...
+    const onMain = (step: Step) => /github\.event_name == 'push'/.test(step.if ?? '') && /github\.ref == 'refs\/heads\/main'/.test(step.if ?? '');
+    const registry = stepIndex(job, (s) => (s.run ?? '').includes('TODO_REGISTRY=ghcr.io/'));
+    const login = stepIndex(job, (s) => s.uses?.startsWith('docker/login-action@') ?? false);
+    expect(registry).toBeGreaterThanOrEqual(0);
+    expect(job.steps[registry].run).toContain('${GITHUB_REPOSITORY_OWNER,,}');
+    expect(job.steps[login].with?.registry).toBe('ghcr.io');
+    expect(onMain(job.steps[registry]) && onMain(job.steps[login])).toBe(true);
+    expect(Math.max(registry, login)).toBeLessThan(checks.step);
+    expect(job.permissions).toMatchObject({ packages: 'write' });
+    // ...then every app gets an image (the unaffected ones from GHCR), pushed by the deploy tool's --publish, whose
+    // digests go to the deploy job as the image records.
+    const all = must(
+      invocations.find((i) => i.job === name && i.kind === 'run-many' && i.targets.includes('docker-build') && i.projects.length === 0),
+      '`nx run-many -t docker-build` (every app)',
+    );
+    const publish = must(deployToolCalls().find((c) => c.job === name && c.args.includes('--publish')), 'a `cli.mjs --publish` step');
+    const upload = stepIndex(job, (s) => s.uses?.startsWith('actions/upload-artifact@') ?? false);
+    expect(all.step).toBeGreaterThan(checks.step);
+    expect(publish.step).toBeGreaterThan(all.step);
+    expect(upload).toBeGreaterThan(publish.step);
+    for (const step of [all.step, publish.step, upload]) expect(onMain(job.steps[step]), `step ${step} on pushes to main only`).toBe(true);
+    expect(job.steps[upload].with).toMatchObject({ name: 'images', path: 'dist/images/*.json', 'if-no-files-found': 'error' });
+    // One push implementation (the deploy tool's, which reads the digest of the push): no `docker push` in a script.
+    expect(Object.values(workflow.jobs).flatMap((j) => j.steps).filter((s) => /docker push/.test(s.run ?? ''))).toEqual([]);
+    // ...and docker-build records what --publish reads
     const dockerBuild = readFileSync(join(workspaceRoot, 'tools', 'docker-build', 'docker-build.mjs'), 'utf8');
     expect(dockerBuild).toMatch(/const record = \{ project, repository, tag, ref \}/);
   });
 
-  it('deploys affected apps and chart changes to prod only behind an environment gate', () => {
-    const deploy = affectedWith('deploy')[0];
-    expect(deploy, '`npx nx affected -t deploy` step').toBeDefined();
-    expect(deploy.configuration).toBe('prod');
-    const job = workflow.jobs[deploy.job];
+  it('deploys the drift by digest, behind an environment gate: the images the checks built, nothing rebuilt or pushed', () => {
+    const drift = must(deployToolCalls().find((c) => c.args.includes('--drift')), 'a `cli.mjs --drift` step');
+    const name = drift.job;
+    const job = workflow.jobs[name];
+    expect(job.needs).toBe(affectedWith('docker-build')[0].job);
     expect(job.environment, 'deploy job environment (protection rules gate it)').toBeTruthy();
-    // the deploy tool pushes each image to TODO_REGISTRY (--cluster-type=registry)
-    expect(deploy.passthrough).toContain('--cluster-type=registry');
-    expectGhcrPush(job, 'TODO_REGISTRY');
-    // secrets reach scripts through env, never spliced into the script text
-    expect(job.steps.filter((s) => /\$\{\{\s*secrets\./.test(s.run ?? ''))).toEqual([]);
     expect(job.if).toMatch(/github\.ref == 'refs\/heads\/main'/);
     expect(job.if).toMatch(/github\.event_name == 'push'/);
-    // A chart-only change makes no app affected: it ships through the chart's helm-deploy.
-    const chart = affectedWith('helm-deploy', deploy.job)[0];
+    // the records the build job uploaded, where the deploy tool reads them (its default --images-dir)
+    const download = stepIndex(job, (s) => s.uses?.startsWith('actions/download-artifact@') ?? false);
+    expect(job.steps[download].with).toMatchObject({ name: 'images', path: 'dist/images' });
+    expect(download).toBeLessThan(drift.step);
+    expect(drift.args).toContain('--drift-output="$GITHUB_OUTPUT"');
+    const driftId = job.steps[drift.step].id;
+    expect(driftId).toBeTruthy();
+    // the drifted apps, and only when there are some
+    const deploy = must(deployToolCalls().find((c) => c.job === name && c.args.some((a) => a.startsWith('--app='))), 'a `cli.mjs --app=` step');
+    const deployStep = job.steps[deploy.step];
+    expect(deploy.args).toEqual(expect.arrayContaining(['--environment=prod', '--app="$APPS"']));
+    expect(deployStep.env?.APPS).toBe(`\${{ steps.${driftId}.outputs.apps }}`);
+    expect(deployStep.if).toBe(`steps.${driftId}.outputs.apps != ''`);
+    // same registry as the build job, so the recorded digests are run as they are
+    expect(job.steps.some((s) => (s.run ?? '').includes('TODO_REGISTRY=ghcr.io/${GITHUB_REPOSITORY_OWNER,,}'))).toBe(true);
+    // nothing is built, pushed or logged into here
+    expect(invocations.filter((i) => i.job === name && (i.targets.includes('docker-build') || i.targets.includes('deploy')))).toEqual([]);
+    expect(job.steps.filter((s) => s.uses?.startsWith('docker/login-action@'))).toEqual([]);
+    expect(job.permissions?.packages).toBeUndefined();
+    // secrets reach scripts through env, never spliced into the script text
+    expect(job.steps.filter((s) => /\$\{\{\s*secrets\./.test(s.run ?? ''))).toEqual([]);
+    // A chart-only change makes no app drift: it ships through the chart's helm-deploy.
+    const chart = affectedWith('helm-deploy', name)[0];
     expect(chart, '`npx nx affected -t helm-deploy` in the deploy job').toBeDefined();
     expect(chart.configuration).toBe('prod');
-    expect(chart.step).toBeGreaterThan(deploy.step);
+    expect(chart.step).toBeGreaterThan(drift.step);
+    expect(job.steps[chart.step].if).toBe(`steps.${driftId}.outputs.apps == ''`);
+  });
+
+  it('installs Helm only in the jobs that need it: for helm-lint when the chart is affected, Helm 4 alone to deploy', () => {
+    const helmSteps = Object.entries(workflow.jobs).flatMap(([job, { steps }]) =>
+      steps.filter((s) => (s.run ?? '').includes('tools/ci/setup/30-helm.sh')).map((s) => ({ job, step: s })),
+    );
+    const lint = affectedWith('helm-lint')[0];
+    const drift = must(deployToolCalls().find((c) => c.args.includes('--drift')), 'a `cli.mjs --drift` step');
+    expect(helmSteps.map((h) => h.job).sort()).toEqual([lint.job, drift.job].sort());
+    const forLint = must(helmSteps.find((h) => h.job === lint.job), 'Helm in the helm-lint job').step;
+    const chartCheck = must(
+      workflow.jobs[lint.job].steps.find((s) => /nx show projects --affected --withTarget=helm-lint/.test(s.run ?? '')),
+      'a step asking whether the chart is affected',
+    );
+    expect(chartCheck.id).toBeTruthy();
+    expect(forLint.if).toBe(`steps.${chartCheck.id}.outputs.affected == 'true'`);
+    expect(must(helmSteps.find((h) => h.job === drift.job), 'Helm in the deploy job').step.run).toBe('bash tools/ci/setup/30-helm.sh deploy');
+  });
+
+  it('restores the Nx cache and the tool cache with actions/cache', () => {
+    const caches = (job: string) => workflow.jobs[job].steps.filter((s) => s.uses?.startsWith('actions/cache@')).map((s) => s.with ?? {});
+    const lint = affectedWith('lint')[0];
+    const job = workflow.jobs[lint.job];
+    // The Nx cache: a folder kept by actions/cache, served to Nx as its remote cache before the first nx command.
+    const nxCache = must(caches(lint.job).find((c) => c.path === '.nx/remote-cache'), 'actions/cache of .nx/remote-cache');
+    expect(nxCache.key).toContain('${{ github.sha }}');
+    expect(nxCache['restore-keys']).toBeTruthy();
+    const restore = stepIndex(job, (s) => s.with?.path === '.nx/remote-cache');
+    const serve = stepIndex(job, (s) => /node tools\/ci\/nx-cache-server\.mjs --dir=\.nx\/remote-cache/.test(s.run ?? ''));
+    expect(serve).toBeGreaterThan(restore);
+    expect(job.steps[serve].run).toMatch(/NX_SELF_HOSTED_REMOTE_CACHE_SERVER=http:\/\/127\.0\.0\.1:\d+" >> "\$GITHUB_ENV"/);
+    expect(job.steps[serve].run).toMatch(/::add-mask::\$token/);
+    expect(serve).toBeLessThan(Math.min(...invocations.filter((i) => i.job === lint.job).map((i) => i.step)));
+    // The tool cache, keyed by the setup script that holds the versions, restored before it runs.
+    const helmScript = "hashFiles('tools/ci/setup/30-helm.sh')";
+    for (const name of Object.keys(workflow.jobs).filter((j) => workflow.jobs[j].steps.some((s) => (s.run ?? '').includes('30-helm.sh')))) {
+      const tools = caches(name).find((c) => c.path === '~/.cache/todo-app/tools');
+      expect(tools?.key, `${name}: tool cache keyed by the setup script that holds the versions`).toContain(helmScript);
+      const restoreTools = stepIndex(workflow.jobs[name], (s) => s.uses?.startsWith('actions/cache@') === true && s.with?.path === '~/.cache/todo-app/tools');
+      expect(restoreTools).toBeLessThan(stepIndex(workflow.jobs[name], (s) => (s.run ?? '').includes('30-helm.sh')));
+    }
   });
 
   it('leaves no test suite unrun: each runs in CI (test) or in the local gate', () => {
