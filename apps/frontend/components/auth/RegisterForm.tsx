@@ -3,6 +3,7 @@
 import { type FormEvent, useState } from 'react';
 import { FormField } from '@/components/FormField';
 import { ApiError, apiRequest } from '@/lib/api-client';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import { type FieldErrors, hasErrors, validateEmail, validateName, validateNewPassword } from '@/lib/validation';
 
 type Field = 'name' | 'email' | 'password';
@@ -49,7 +50,7 @@ export function RegisterForm() {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-4">
       {formError && <p role="alert" className="alert-error">{formError}</p>}
-      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={100} error={fields.name} />
+      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={inputMaxLength(LIMITS.name)} error={fields.name} />
       <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required error={fields.email} />
       <FormField
         id="password"
@@ -58,8 +59,8 @@ export function RegisterForm() {
         label="Password"
         autoComplete="new-password"
         required
-        maxLength={128}
-        hint="At least 8 characters."
+        maxLength={inputMaxLength(LIMITS.password)}
+        hint={`At least ${LIMITS.password.min} characters.`}
         error={fields.password}
       />
       <button type="submit" className="btn-primary w-full" disabled={submitting}>

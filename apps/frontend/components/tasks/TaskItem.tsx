@@ -4,6 +4,7 @@ import { type FormEvent, useState } from 'react';
 import { FormField } from '@/components/FormField';
 import { LocalTime } from '@/components/LocalTime';
 import { ApiError, apiRequest } from '@/lib/api-client';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import type { Task } from '@/lib/types';
 import { type FieldErrors, hasErrors, validateTaskDescription, validateTaskTitle } from '@/lib/validation';
 
@@ -80,14 +81,14 @@ export function TaskItem({ task, onChanged, onRemoved }: TaskItemProps) {
       <li className="card p-4">
         <form onSubmit={save} noValidate className="space-y-3" aria-label={`Edit task ${task.title}`}>
           {error && <p role="alert" className="alert-error">{error}</p>}
-          <FormField id={`task-${task.id}-edit-title`} name="title" label="Title" defaultValue={task.title} maxLength={200} autoFocus error={fields.title} />
+          <FormField id={`task-${task.id}-edit-title`} name="title" label="Title" defaultValue={task.title} maxLength={inputMaxLength(LIMITS.title)} autoFocus error={fields.title} />
           <div>
             <label htmlFor={`task-${task.id}-edit-description`} className="label">Description</label>
             <textarea
               id={`task-${task.id}-edit-description`}
               name="description"
               rows={3}
-              maxLength={1000}
+              maxLength={inputMaxLength(LIMITS.description)}
               defaultValue={task.description ?? ''}
               className="input"
               aria-invalid={fields.description ? true : undefined}
