@@ -51,7 +51,11 @@ function patternMessage(error: ErrorObject): string {
 
 export function toValidationIssues(context: string, errors: ErrorObject[]): ValidationIssue[] {
   const base = LOCATION[context] ?? context;
-  const issues = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf').map((e) => toIssue(base, e));
+  // an empty value is "too short"; that it is also blank says nothing more
+  const tooShort = new Set(errors.filter((e) => e.keyword === 'minLength').map((e) => e.instancePath));
+  const blankToo = (e: ErrorObject) =>
+    e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === TEXT_RULES.notBlank.pattern && tooShort.has(e.instancePath);
+  const issues = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && !blankToo(e)).map((e) => toIssue(base, e));
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = issue.loc.join('\u0000') + issue.type;
