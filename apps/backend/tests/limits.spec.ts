@@ -1,10 +1,8 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { edgesOf } from '@todo/api-contract/edges';
 import type { FastifyInstance } from 'fastify';
 import { signUp, testApp, type Account } from './support/app';
-
-type TextResult = { content: { type: string; text: string }[]; isError?: boolean };
+import { callTool, mcpClient, type TextResult } from './support/mcp';
 
 /**
  * Every limit's edges (libs/api-contract's table) through REST and through the MCP tools: each accepts
@@ -19,7 +17,7 @@ describe('the limits at their edges, through REST and MCP', () => {
 
   const rest = (method: 'POST' | 'PUT', path: string, payload: object) =>
     app.inject({ method, url: `/api/${alice.id}${path}`, headers: alice.auth, payload });
-  const tool = async (name: string, args: Record<string, unknown>) => (await mcp.callTool({ name, arguments: args })) as TextResult;
+  const tool = (name: string, args: Record<string, unknown>) => callTool(mcp, name, args);
   const stored = async (id: number) => (await app.inject({ method: 'GET', url: `/api/${alice.id}/tasks/${id}`, headers: alice.auth })).json();
   const createdId = (result: TextResult) => Number(/#(\d+)/.exec(result.content[0].text)?.[1]);
 
@@ -27,8 +25,7 @@ describe('the limits at their edges, through REST and MCP', () => {
     app = await testApp({});
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     alice = await signUp(app, 'Alice');
-    mcp = new Client({ name: 'limits-test', version: '1.0.0' });
-    await mcp.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: alice.auth } }));
+    mcp = await mcpClient(base, alice);
     taskId = (await rest('POST', '/tasks', { title: 'the task edited below', description: 'kept' })).json().id;
   });
   afterAll(async () => {
