@@ -11,6 +11,9 @@ export default defineConfig(() => ({
       '@': join(import.meta.dirname, '.'),
       // Tests run against the library's source, so they need no prior build of libs/health.
       '@todo/health': join(import.meta.dirname, '../../libs/health/src/index.ts'),
+      // lib/server/* import 'server-only', which throws outside React's server build: the specs run those
+      // modules in Node directly, as the server does (the guard is for the client bundle: next build).
+      'server-only': join(import.meta.dirname, '../../node_modules/server-only/empty.js'),
     },
   },
   test: {

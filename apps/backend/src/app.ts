@@ -16,7 +16,7 @@ import { authRoutes } from './routes/auth';
 import { chatRoutes } from './routes/chat';
 import { mcpRoutes } from './routes/mcp';
 import { taskRoutes } from './routes/tasks';
-import { Detail, Task, ValidationDetail } from './schemas/api';
+import { Detail, Task, ValidationDetail } from '@todo/api-contract';
 import { APP_VERSION } from './version';
 
 export interface AppDependencies {

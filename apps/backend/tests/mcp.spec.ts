@@ -1,9 +1,7 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { FastifyInstance } from 'fastify';
 import { signUp, testApp, type Account } from './support/app';
-
-type TextResult = { content: { type: string; text: string }[]; isError?: boolean };
+import { callTool as call, mcpClient } from './support/mcp';
 
 describe('MCP server over Streamable HTTP at /mcp', () => {
   let app: FastifyInstance;
@@ -12,15 +10,7 @@ describe('MCP server over Streamable HTTP at /mcp', () => {
   let bob: Account;
   let client: Client;
 
-  const connect = async (account: Account) => {
-    const c = new Client({ name: 'contract-test', version: '1.0.0' });
-    await c.connect(
-      new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { requestInit: { headers: account.auth } }),
-    );
-    return c;
-  };
-  const call = async (c: Client, name: string, args: Record<string, unknown>) =>
-    (await c.callTool({ name, arguments: args })) as TextResult;
+  const connect = (account: Account) => mcpClient(base, account);
 
   beforeAll(async () => {
     app = await testApp({});

@@ -14,7 +14,10 @@ export class ApiError extends Error {
   }
 }
 
-function fieldErrorsOf(issues: ValidationIssue[]): Record<string, string> {
+/** A 422's issues, read defensively: a proxy or an older backend may leave fields out. */
+type IssueAsSent = Partial<ValidationIssue>;
+
+function fieldErrorsOf(issues: IssueAsSent[]): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of issues) {
     const field = issue.loc?.[0] === 'body' ? issue.loc[1] : undefined;
@@ -29,7 +32,7 @@ function messageFor(status: number, detail: unknown, retryAfter?: number): strin
   }
   if (typeof detail === 'string' && detail) return detail;
   if (Array.isArray(detail)) {
-    const messages = (detail as ValidationIssue[]).map((issue) => issue.msg).filter(Boolean);
+    const messages = (detail as IssueAsSent[]).map((issue) => issue.msg).filter(Boolean);
     if (messages.length) return messages.join(', ');
   }
   if (status >= 500) return 'Something went wrong on the server. Please try again.';

@@ -1,29 +1,12 @@
-export interface Task {
-  id: number;
-  user_id: string;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-}
+// The API's shapes are the contract's (libs/api-contract), imported as types only: nothing of the schema
+// library reaches the browser.
+export type { ChatReply, Task, ValidationIssue } from '@todo/api-contract';
 
+/** A message as the chat panel shows it: from the history, or sent in this session with its tool calls. */
 export interface ChatMessage {
   id: string;
   role: 'user' | 'assistant';
   content: string;
   created_at: string;
   tool_calls?: string[];
-}
-
-export interface ChatReply {
-  conversation_id: string;
-  response: string;
-  tool_calls: string[];
-}
-
-export interface ValidationIssue {
-  loc?: (string | number)[];
-  msg?: string;
-  type?: string;
 }

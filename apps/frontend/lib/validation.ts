@@ -1,7 +1,14 @@
-/** Client-side checks matching the backend's rules, so most mistakes are caught before a round trip. */
+import { characterCount, isBlank, LIMITS } from '@todo/api-contract/limits';
+
+/**
+ * Client-side checks of the backend's rules, from the same limits (libs/api-contract), so most mistakes
+ * are caught before a round trip. Lengths are counted as the backend counts them (code points).
+ */
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
+
+const tooLong = (value: string, limit: { max: number }) => characterCount(value) > limit.max;
 
 export function validateEmail(email: string): string | undefined {
   if (!email.trim()) return 'Enter your email address.';
@@ -10,25 +17,34 @@ export function validateEmail(email: string): string | undefined {
 }
 
 export function validateNewPassword(password: string): string | undefined {
-  if (password.length < 8) return 'Use at least 8 characters.';
-  if (password.length > 128) return 'Use at most 128 characters.';
+  if (characterCount(password) < LIMITS.password.min) return `Use at least ${LIMITS.password.min} characters.`;
+  if (tooLong(password, LIMITS.password)) return `Use at most ${LIMITS.password.max} characters.`;
   return undefined;
 }
 
 export function validateName(name: string): string | undefined {
-  if (!name.trim()) return 'Enter your name.';
-  if (name.length > 100) return 'Use at most 100 characters.';
+  if (isBlank(name)) return 'Enter your name.';
+  if (tooLong(name, LIMITS.name)) return `Use at most ${LIMITS.name.max} characters.`;
   return undefined;
 }
 
+/** The title as it is sent: trimmed. */
 export function validateTaskTitle(title: string): string | undefined {
-  if (!title.trim()) return 'Give the task a title.';
-  if (title.trim().length > 200) return 'Keep the title to 200 characters or fewer.';
+  if (isBlank(title)) return 'Give the task a title.';
+  if (tooLong(title.trim(), LIMITS.title)) return `Keep the title to ${LIMITS.title.max} characters or fewer.`;
   return undefined;
 }
 
+/** The description as it is sent: trimmed, and an empty one clears it. */
 export function validateTaskDescription(description: string): string | undefined {
-  if (description.trim().length > 1000) return 'Keep the description to 1000 characters or fewer.';
+  if (tooLong(description.trim(), LIMITS.description)) return `Keep the description to ${LIMITS.description.max} characters or fewer.`;
+  return undefined;
+}
+
+/** The chat message as it is sent: trimmed. */
+export function validateChatMessage(message: string): string | undefined {
+  if (isBlank(message)) return 'Type a message.';
+  if (tooLong(message.trim(), LIMITS.chatMessage)) return `Keep the message to ${LIMITS.chatMessage.max} characters or fewer.`;
   return undefined;
 }
 

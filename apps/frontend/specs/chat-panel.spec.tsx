@@ -1,4 +1,5 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ChatPanel } from '../components/chat/ChatPanel';
 import type { ChatMessage } from '../lib/types';
@@ -69,7 +70,7 @@ describe('ChatPanel', () => {
     expect(screen.getByText('1900/2000 characters')).toBeTruthy();
     typeAndSend('   ');
     expect(calls).toHaveLength(0);
-    expect(input.getAttribute('maxLength')).toBe('2000');
+    expect(input.getAttribute('maxLength')).toBe(String(inputMaxLength(LIMITS.chatMessage)));
   });
 
   it('clears the conversation after confirmation', async () => {

@@ -1,3 +1,4 @@
+import { LIMITS } from '@todo/api-contract';
 import { boolean, integer, pgTable, serial, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 
 // Tables and column types match the original backend (naive UTC timestamps), so its databases can
@@ -6,8 +7,8 @@ const naiveUtc = (name: string) => timestamp(name, { mode: 'date', withTimezone:
 
 export const users = pgTable('users', {
   id: uuid('id').primaryKey(),
-  name: varchar('name', { length: 100 }).notNull(),
-  email: varchar('email', { length: 255 }).notNull(),
+  name: varchar('name', { length: LIMITS.name.max }).notNull(),
+  email: varchar('email', { length: LIMITS.email.max }).notNull(),
   passwordHash: varchar('password_hash', { length: 255 }).notNull(),
   createdAt: naiveUtc('created_at').notNull(),
   updatedAt: naiveUtc('updated_at').notNull(),
@@ -15,8 +16,8 @@ export const users = pgTable('users', {
 
 export const tasks = pgTable('tasks', {
   id: serial('id').primaryKey(),
-  title: varchar('title', { length: 200 }).notNull(),
-  description: varchar('description', { length: 1000 }),
+  title: varchar('title', { length: LIMITS.title.max }).notNull(),
+  description: varchar('description', { length: LIMITS.description.max }),
   completed: boolean('completed').notNull(),
   userId: uuid('user_id')
     .notNull()

@@ -1,16 +1,11 @@
+import { TEXT_RULES, type ValidationIssue } from '@todo/api-contract';
 import { Ajv, type ErrorObject, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifyInstance, FastifySchema } from 'fastify';
 import fp from 'fastify-plugin';
 import { isEmail } from '../email';
 
-/** One entry of a FastAPI/pydantic-style 422 `detail` list (what the original frontend parses). */
-export interface ValidationIssue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-  ctx?: Record<string, unknown>;
-}
+export type { ValidationIssue };
 
 const LOCATION: Record<string, string> = { body: 'body', params: 'path', querystring: 'query', headers: 'header' };
 
@@ -25,17 +20,42 @@ function newAjv(options: Options): Ajv {
  * Bodies are validated strictly (a number is not a title), path and query strings are coerced
  * (`/tasks/12` → 12). All errors are reported at once, as pydantic does.
  */
+const bodyAjv = newAjv({ coerceTypes: false, verbose: true });
+
 export const validationPlugin = fp(async function validation(app: FastifyInstance) {
-  const bodyAjv = newAjv({ coerceTypes: false, verbose: true });
   const textAjv = newAjv({ coerceTypes: 'array' });
   app.setValidatorCompiler(({ schema, httpPart }) =>
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as FastifySchema & object),
   );
 });
 
+/**
+ * A schema compiled exactly as a request body's is, for what arrives by another way (the task tools'
+ * arguments): it returns the problems as one line (`title: String should …`), or undefined.
+ */
+export function compileBodyCheck(schema: object): (value: unknown) => string | undefined {
+  const validate = bodyAjv.compile(schema);
+  return (value) => {
+    if (validate(value)) return undefined;
+    return toValidationIssues('body', validate.errors ?? [])
+      .map((issue) => [issue.loc.slice(1).join('.'), issue.msg].filter(Boolean).join(': '))
+      .join('; ');
+  };
+}
+
+/** The message of the text rule (TEXT_RULES) a `pattern` error is about. */
+function patternMessage(error: ErrorObject): string {
+  const rule = Object.values(TEXT_RULES).find((r) => r.pattern === (error.params as { pattern?: string }).pattern);
+  return rule?.message ?? 'String should match the expected pattern';
+}
+
 export function toValidationIssues(context: string, errors: ErrorObject[]): ValidationIssue[] {
   const base = LOCATION[context] ?? context;
-  const issues = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf').map((e) => toIssue(base, e));
+  // an empty value is "too short"; that it is also blank says nothing more
+  const tooShort = new Set(errors.filter((e) => e.keyword === 'minLength').map((e) => e.instancePath));
+  const blankToo = (e: ErrorObject) =>
+    e.keyword === 'pattern' && (e.params as { pattern?: string }).pattern === TEXT_RULES.notBlank.pattern && tooShort.has(e.instancePath);
+  const issues = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && !blankToo(e)).map((e) => toIssue(base, e));
   const seen = new Set<string>();
   return issues.filter((issue) => {
     const key = issue.loc.join('\u0000') + issue.type;
@@ -73,7 +93,7 @@ function toIssue(base: string, error: ErrorObject): ValidationIssue {
       if (params.format === 'email') return { loc, msg: 'value is not a valid email address', type: 'value_error' };
       return { loc, msg: `Input should match format ${String(params.format)}`, type: 'value_error' };
     case 'pattern':
-      return { loc, msg: 'String should not contain NUL characters', type: 'string_pattern_mismatch', ctx: { pattern: params.pattern } };
+      return { loc, msg: patternMessage(error), type: 'string_pattern_mismatch', ctx: { pattern: params.pattern } };
     case 'const':
     case 'enum':
       return { loc, msg: 'Input should be one of the allowed values', type: 'enum' };

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { LoginBody, LoginReply, RegisterBody, RegisterReply } from '@todo/api-contract';
 import type { FastifyInstance } from 'fastify';
 import type { TokenService } from '../auth/tokens';
 import type { Db } from '../db/client';
 import { normaliseEmail } from '../email';
 import { Type } from 'typebox';
-import { LoginBody, LoginReply, RegisterBody, RegisterReply } from '../schemas/api';
 import { authenticate, registerUser } from '../services/users';
 
 export interface AuthRouteOptions {

@@ -1,11 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ChatBody, ChatReply, History, Message, UserPath } from '@todo/api-contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { ChatAgent } from '../chat/agent';
 import type { Db } from '../db/client';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
-import { ChatBody, ChatReply, History, Message, UserPath } from '../schemas/api';
 import {
   appendMessages,
   clearConversations,

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath } from '@todo/api-contract';
 import { Type } from 'typebox';
 import type { Database } from '../db/client';
 import { fail } from '../errors';
 import { currentUser } from '../plugins/auth';
-import { LegacyQuery, TaskCreateBody, TaskList, TaskPath, TaskStatusBody, TaskUpdateBody, UserPath } from '../schemas/api';
 import { deleteTask, findTask, prepareTaskCreation, prepareTaskListing, setTaskCompleted, updateTask, type Task } from '../services/tasks';
 
 const found = (task: Task | undefined) => task ?? fail({ kind: 'task-not-found' });

@@ -1,7 +1,7 @@
+import type { Task } from '@todo/api-contract';
 import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../db/client';
 import { tasks } from '../db/schema';
-import type { TaskJson } from '../schemas/api';
 
 export type TaskFilter = 'all' | 'pending' | 'completed';
 
@@ -32,7 +32,7 @@ const taskFields = {
   updated_at: isoUtc(tasks.updatedAt, 'updated_at'),
 };
 
-export type Task = TaskJson;
+export type { Task };
 
 const owned = (userId: string, taskId: number) => and(eq(tasks.id, taskId), eq(tasks.userId, userId));
 

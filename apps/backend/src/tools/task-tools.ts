@@ -1,45 +1,79 @@
+import { LIMITS, TaskCreateBody, TaskId, TaskUpdateBody } from '@todo/api-contract';
+import { Type, type Static, type TObject } from 'typebox';
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { compileBodyCheck } from '../plugins/validation';
 import { createTask, deleteTask, listTasks, setTaskCompleted, updateTask, type Task, type TaskFilter } from '../services/tasks';
 
 /**
  * The five task tools, written once and served both to the chat agent and by the MCP server.
  * Each acts for the user it is bound to; the model never chooses the user.
+ *
+ * A tool's arguments are checked with the API's own schemas (libs/api-contract), compiled by the same
+ * validator as the REST bodies, so a title or description is accepted by a tool exactly when REST
+ * accepts it. `parameters`, what a model or an MCP client is shown, is generated from the same schema.
  */
 export interface ToolResult {
   ok: boolean;
   text: string;
 }
 
-export interface TaskTool<S extends z.ZodObject = z.ZodObject> {
+export interface TaskTool {
   name: string;
   description: string;
-  parameters: S;
-  run(db: Db, userId: string, args: z.infer<S>): Promise<ToolResult>;
+  parameters: z.ZodObject;
+  run(db: Db, userId: string, args: unknown): Promise<ToolResult>;
 }
 
-const defineTool = <S extends z.ZodObject>(tool: TaskTool<S>) => tool;
+interface ToolSpec<S extends TObject> {
+  name: string;
+  description: string;
+  schema: S;
+  /** What the answer starts with when the arguments are refused. */
+  refusal?: string;
+  run(db: Db, userId: string, args: Static<S>): Promise<ToolResult>;
+}
+
 const ok = (text: string): ToolResult => ({ ok: true, text });
 const failed = (text: string): ToolResult => ({ ok: false, text: `❌ ${text}` });
 const notFound = (id: number) => failed(`Task #${id} not found or doesn't belong to you`);
 
-// Optional arguments are nullable too: strict function-calling schemas send null for "not given".
-const optionalText = (description: string) => z.string().nullable().optional().describe(description);
-const taskId = z.number().int().describe('The task number, as shown by list_tasks (#12 → 12)');
-
-function titleProblem(title: string | null | undefined): string | undefined {
-  if (title === undefined || title === null) return undefined;
-  if (title.trim().length === 0) return 'the title must not be empty';
-  if (title.length > 200) return 'the title must be at most 200 characters';
-  if (title.includes('\u0000')) return 'the title must not contain NUL characters';
-  return undefined;
+/**
+ * The zod shape a schema is shown as: its fields' types and descriptions. Optional fields are nullable
+ * too (strict function-calling schemas send null for "not given"). The limits are not repeated here:
+ * the schema itself checks them, in `run`.
+ */
+function parametersOf(schema: TObject): z.ZodObject {
+  const required = new Set<string>(schema.required ?? []);
+  const fields = Object.entries(schema.properties).map(([key, property]) => {
+    const { type, description } = property as { type?: string | string[]; description?: string };
+    const types = [type].flat();
+    let field: z.ZodType = types.includes('integer') ? z.number().int() : z.string();
+    if (types.includes('null') || !required.has(key)) field = field.nullable();
+    if (!required.has(key)) field = field.optional();
+    return [key, description ? field.describe(description) : field] as const;
+  });
+  return z.object(Object.fromEntries(fields));
 }
 
-function descriptionProblem(description: string | null | undefined): string | undefined {
-  if (!description) return undefined;
-  if (description.length > 1000) return 'the description must be at most 1000 characters';
-  return description.includes('\u0000') ? 'the description must not contain NUL characters' : undefined;
+function defineTool<S extends TObject>(spec: ToolSpec<S>): TaskTool {
+  const problemIn = compileBodyCheck(spec.schema);
+  return {
+    name: spec.name,
+    description: spec.description,
+    parameters: parametersOf(spec.schema),
+    async run(db, userId, args) {
+      const problem = problemIn(args);
+      if (problem) return failed(spec.refusal ? `${spec.refusal}: ${problem}` : problem);
+      return spec.run(db, userId, args as Static<S>);
+    },
+  };
 }
+
+/** A schema's field with the wording a tool needs (the limits stay the schema's). */
+const described = <T extends object>(property: T, description: string): T => ({ ...property, description });
+
+const taskId = Type.Integer({ ...TaskId, description: 'The task number, as shown by list_tasks (#12 → 12)' });
 
 const filterOf = (status: string | null | undefined): TaskFilter =>
   status === 'pending' || status === 'completed' ? status : 'all';
@@ -50,13 +84,9 @@ const taskLine = (task: Task) =>
 export const addTask = defineTool({
   name: 'add_task',
   description: 'Create a new task for the user (adding, creating or remembering something to do).',
-  parameters: z.object({
-    title: z.string().describe('Short title of the task (1-200 characters)'),
-    description: optionalText('Optional longer description (at most 1000 characters)'),
-  }),
+  schema: TaskCreateBody,
+  refusal: 'Failed to create task',
   async run(db, userId, { title, description }) {
-    const problem = titleProblem(title) ?? descriptionProblem(description);
-    if (problem) return failed(`Failed to create task: ${problem}`);
     const task = await createTask(db, userId, title, description ? description : null);
     return ok(`✅ Created task #${task.id}: '${task.title}'`);
   },
@@ -65,7 +95,9 @@ export const addTask = defineTool({
 export const listTasksTool = defineTool({
   name: 'list_tasks',
   description: "List the user's tasks; status is 'all' (default), 'pending' or 'completed'.",
-  parameters: z.object({ status: optionalText("Which tasks: 'all', 'pending' or 'completed'") }),
+  schema: Type.Object({
+    status: Type.Optional(Type.Unsafe<string | null>({ type: ['string', 'null'], description: "Which tasks: 'all', 'pending' or 'completed'" })),
+  }),
   async run(db, userId, { status }) {
     const filter = filterOf(status);
     const found = await listTasks(db, userId, filter);
@@ -78,8 +110,8 @@ export const listTasksTool = defineTool({
 
 export const completeTask = defineTool({
   name: 'complete_task',
-  description: 'Mark one of the user\'s tasks as done (completed, finished).',
-  parameters: z.object({ task_id: taskId }),
+  description: "Mark one of the user's tasks as done (completed, finished).",
+  schema: Type.Object({ task_id: taskId }),
   async run(db, userId, { task_id }) {
     const task = await setTaskCompleted(db, userId, task_id, true);
     return task ? ok(`✅ Marked task #${task.id} as completed: '${task.title}'`) : notFound(task_id);
@@ -89,27 +121,29 @@ export const completeTask = defineTool({
 export const deleteTaskTool = defineTool({
   name: 'delete_task',
   description: "Delete (remove) one of the user's tasks.",
-  parameters: z.object({ task_id: taskId }),
+  schema: Type.Object({ task_id: taskId }),
   async run(db, userId, { task_id }) {
     return (await deleteTask(db, userId, task_id)) ? ok(`🗑️ Deleted task #${task_id}`) : notFound(task_id);
   },
 });
 
+const { title, description } = TaskUpdateBody.properties;
 export const updateTaskTool = defineTool({
   name: 'update_task',
-  description: "Change the title and/or description of one of the user's tasks.",
-  parameters: z.object({
+  description: "Change the title and/or description of one of the user's tasks; an empty description clears it.",
+  schema: Type.Object({
     task_id: taskId,
-    title: optionalText('New title (1-200 characters)'),
-    description: optionalText('New description (at most 1000 characters)'),
+    title: Type.Optional(described(title, `New title (${LIMITS.title.min}-${LIMITS.title.max} characters); null: unchanged`)),
+    description: Type.Optional(described(description, `New description (at most ${LIMITS.description.max} characters); an empty string clears it; null: unchanged`)),
   }),
+  refusal: 'Failed to update task',
   async run(db, userId, { task_id, title, description }) {
-    if (!title && !description) return failed('Please provide either title or description to update');
-    const problem = titleProblem(title) ?? descriptionProblem(description);
-    if (problem) return failed(`Failed to update task: ${problem}`);
-    const task = await updateTask(db, userId, task_id, { title: title || undefined, description: description || undefined });
+    const given = (value: string | null | undefined) => value !== undefined && value !== null;
+    if (!given(title) && !given(description)) return failed('Please provide either title or description to update');
+    const changes = { title: title ?? undefined, description: description === '' ? null : (description ?? undefined) };
+    const task = await updateTask(db, userId, task_id, changes);
     return task ? ok(`✏️ Updated task #${task.id}: '${task.title}'`) : notFound(task_id);
   },
 });
 
-export const taskTools = [addTask, listTasksTool, completeTask, deleteTaskTool, updateTaskTool] as TaskTool[];
+export const taskTools: TaskTool[] = [addTask, listTasksTool, completeTask, deleteTaskTool, updateTaskTool];

@@ -1,3 +1,5 @@
+import type { TaskList } from '@todo/api-contract';
+
 /**
  * What a user's browser does against the frontend's NodePort, minus the rendering: same-origin calls to
  * the frontend's API routes, with the HttpOnly session cookies the frontend sets. The test never talks to
@@ -49,19 +51,8 @@ export class BrowserClient {
   delete = <T = unknown>(path: string) => this.request<T>('DELETE', path);
 }
 
-/** GET /api/tasks answers `{ tasks: [...] }`, newest first. */
-export interface TaskList {
-  tasks: Task[];
-}
-
-export interface Task {
-  id: number;
-  title: string;
-  description: string | null;
-  completed: boolean;
-  created_at: string;
-  updated_at: string;
-}
+/** The API's shapes (libs/api-contract); GET /api/tasks answers a TaskList, newest first. */
+export type { Task, TaskList } from '@todo/api-contract';
 
 /**
  * Sends GET /api/tasks through the frontend, `concurrency` at a time, until stopped; every answer that is not

@@ -7,6 +7,7 @@ import { type RegisterField, registerFailure } from '@/lib/auth-failures';
 import { apiRequest } from '@/lib/api-client';
 import { emptyFormState, textField } from '@/lib/forms';
 import { type FieldErrors, hasErrors, validateRegistration } from '@/lib/validation';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 
 /** Posts to the `register` server action (works without JavaScript); once hydrated, checks first and uses a fetch. */
 export function RegisterForm() {
@@ -44,7 +45,7 @@ export function RegisterForm() {
   return (
     <form action={postAction} onSubmit={onSubmit} noValidate className="space-y-4">
       {formError && <p role="alert" className="alert-error">{formError}</p>}
-      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={100} defaultValue={posted.values.name} error={fields.name} />
+      <FormField id="name" name="name" label="Full name" autoComplete="name" required maxLength={inputMaxLength(LIMITS.name)} defaultValue={posted.values.name} error={fields.name} />
       <FormField id="email" name="email" type="email" label="Email" autoComplete="email" required defaultValue={posted.values.email} error={fields.email} />
       <FormField
         id="password"
@@ -53,8 +54,8 @@ export function RegisterForm() {
         label="Password"
         autoComplete="new-password"
         required
-        maxLength={128}
-        hint="At least 8 characters."
+        maxLength={inputMaxLength(LIMITS.password)}
+        hint={`At least ${LIMITS.password.min} characters.`}
         error={fields.password}
       />
       <button type="submit" className="btn-primary w-full" disabled={submitting}>

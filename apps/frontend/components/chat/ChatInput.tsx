@@ -1,10 +1,13 @@
 'use client';
 
+import { characterCount, inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import { type FormEvent, type KeyboardEvent } from 'react';
 import { useHydrated } from '@/lib/use-hydrated';
+import { validateChatMessage } from '@/lib/validation';
 
-export const MAX_MESSAGE_LENGTH = 2000;
-const COUNTER_FROM = 1800;
+const MAX_MESSAGE_LENGTH = LIMITS.chatMessage.max;
+/** The counter appears within a tenth of the limit. */
+const COUNTER_FROM = MAX_MESSAGE_LENGTH * 0.9;
 
 interface ChatInputProps {
   value: string;
@@ -15,11 +18,11 @@ interface ChatInputProps {
   action: (data: FormData) => void;
 }
 
-/** Enter sends, Shift+Enter starts a new line; the counter appears near the 2000-character limit. */
+/** Enter sends, Shift+Enter starts a new line; the counter appears near the character limit. */
 export function ChatInput({ value, onChange, onSend, disabled, action }: ChatInputProps) {
   const hydrated = useHydrated();
-  const trimmed = value.trim();
-  const canSend = !disabled && trimmed.length > 0 && value.length <= MAX_MESSAGE_LENGTH;
+  const length = characterCount(value);
+  const canSend = !disabled && !validateChatMessage(value);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -40,16 +43,16 @@ export function ChatInput({ value, onChange, onSend, disabled, action }: ChatInp
           required
           rows={1}
           value={value}
-          maxLength={MAX_MESSAGE_LENGTH}
+          maxLength={inputMaxLength(LIMITS.chatMessage)}
           onChange={(event) => onChange(event.target.value)}
           onKeyDown={onKeyDown}
           placeholder="Message the assistant…"
-          aria-describedby={value.length >= COUNTER_FROM ? 'chat-counter' : undefined}
+          aria-describedby={length >= COUNTER_FROM ? 'chat-counter' : undefined}
           className="input max-h-40 min-h-[42px] resize-y"
         />
-        {value.length >= COUNTER_FROM && (
-          <p id="chat-counter" className={`mt-1 text-xs ${value.length >= MAX_MESSAGE_LENGTH ? 'text-red-600' : 'text-slate-500'}`} aria-live="polite">
-            {value.length}/{MAX_MESSAGE_LENGTH} characters
+        {length >= COUNTER_FROM && (
+          <p id="chat-counter" className={`mt-1 text-xs ${length > MAX_MESSAGE_LENGTH ? 'text-red-600' : 'text-slate-500'}`} aria-live="polite">
+            {length}/{MAX_MESSAGE_LENGTH} characters
           </p>
         )}
       </div>

@@ -5,6 +5,7 @@ import { createTask } from '@/app/tasks/actions';
 import { FormField } from '@/components/FormField';
 import { ApiError, apiRequest } from '@/lib/api-client';
 import { emptyFormState, type TaskField, taskBody, textField } from '@/lib/forms';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import type { Task } from '@/lib/types';
 import { type FieldErrors, hasErrors, validateTask } from '@/lib/validation';
 
@@ -38,14 +39,14 @@ export function TaskForm({ onAdded, onCancel }: { onAdded: (task: Task) => void;
   return (
     <form action={postAction} onSubmit={onSubmit} noValidate className="card mb-4 space-y-4 p-4 sm:p-5" aria-label="New task">
       {formError && <p role="alert" className="alert-error">{formError}</p>}
-      <FormField id="new-task-title" name="title" label="Title" maxLength={200} required autoFocus defaultValue={posted.values.title} error={fields.title} />
+      <FormField id="new-task-title" name="title" label="Title" maxLength={inputMaxLength(LIMITS.title)} required autoFocus defaultValue={posted.values.title} error={fields.title} />
       <div>
         <label htmlFor="new-task-description" className="label">Description <span className="font-normal text-slate-400">(optional)</span></label>
         <textarea
           id="new-task-description"
           name="description"
           rows={3}
-          maxLength={1000}
+          maxLength={inputMaxLength(LIMITS.description)}
           className="input"
           defaultValue={posted.values.description}
           aria-invalid={fields.description ? true : undefined}

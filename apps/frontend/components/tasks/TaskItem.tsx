@@ -8,6 +8,7 @@ import { LocalTime } from '@/components/LocalTime';
 import { ViewButton } from '@/components/ViewButton';
 import { ApiError, apiRequest } from '@/lib/api-client';
 import { emptyFormState, type TaskField, taskBody, textField } from '@/lib/forms';
+import { inputMaxLength, LIMITS } from '@todo/api-contract/limits';
 import type { Task } from '@/lib/types';
 import { type FieldErrors, hasErrors, validateTask } from '@/lib/validation';
 
@@ -94,14 +95,14 @@ export function TaskItem({ task, initialMode = 'view', onChanged, onRemoved }: T
         <form action={updateAction} onSubmit={save} noValidate className="space-y-3" aria-label={`Edit task ${task.title}`}>
           {error && <p role="alert" className="alert-error">{error}</p>}
           <input type="hidden" name="taskId" value={task.id} />
-          <FormField id={`task-${task.id}-edit-title`} name="title" label="Title" defaultValue={updatePosted.values.title ?? task.title} maxLength={200} autoFocus error={fields.title} />
+          <FormField id={`task-${task.id}-edit-title`} name="title" label="Title" defaultValue={updatePosted.values.title ?? task.title} maxLength={inputMaxLength(LIMITS.title)} autoFocus error={fields.title} />
           <div>
             <label htmlFor={`task-${task.id}-edit-description`} className="label">Description</label>
             <textarea
               id={`task-${task.id}-edit-description`}
               name="description"
               rows={3}
-              maxLength={1000}
+              maxLength={inputMaxLength(LIMITS.description)}
               defaultValue={updatePosted.values.description ?? task.description ?? ''}
               className="input"
               aria-invalid={fields.description ? true : undefined}

@@ -1,3 +1,4 @@
+import 'server-only';
 import { frontendConfig } from './config';
 import type { Session } from './session';
 

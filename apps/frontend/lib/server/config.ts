@@ -1,4 +1,6 @@
 /** Runtime configuration of the frontend server, read once from the environment (never at build time). */
+
+import 'server-only';
 export interface FrontendConfig {
   /** Where the route handlers forward `/api/...` calls; one image serves every environment. */
   backendUrl: string;

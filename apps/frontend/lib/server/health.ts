@@ -3,6 +3,8 @@
  * backend's /health to answer within a short timeout and no shutdown under way; startup gates on
  * instrumentation having run. All health routes and the SIGTERM handler go through this module.
  */
+
+import 'server-only';
 import { createHealth, type Health, healthRouteHandlers } from '@todo/health';
 import { frontendConfig } from './config';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { BackendUnavailableError, backendFetch, unavailableAnswer } from './backend';

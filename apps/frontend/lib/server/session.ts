@@ -2,6 +2,8 @@
  * The browser session: the backend's JWT in an HttpOnly cookie plus a small HttpOnly profile cookie
  * (display name). Client code never sees either; server code reads them through this module only.
  */
+
+import 'server-only';
 export const SESSION_COOKIE = 'todo_session';
 export const PROFILE_COOKIE = 'todo_profile';
 

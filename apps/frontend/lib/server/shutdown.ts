@@ -1,3 +1,4 @@
+import 'server-only';
 import { createShutdown, type ShutdownSignal } from '@todo/health';
 import { frontendConfig } from './config';
 import { health } from './health';
