@@ -1,3 +1,4 @@
+import 'server-only';
 import { type LoginField, loginFailure, type RegisterField, registerFailure } from '../auth-failures';
 import { type FormState, textField } from '../forms';
 import { hasErrors, safeNextPath, validateLogin, validateRegistration } from '../validation';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { type FormState, textField } from '../forms';
 import { frontendConfig } from './config';
 import { submitForUser } from './form-submit';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { redirect } from 'next/navigation';
 import { type ApiError, apiErrorFrom, SESSION_EXPIRED_URL } from '../api-client';
 import { BackendUnavailableError, backendFetch, unavailableAnswer, userPath } from './backend';

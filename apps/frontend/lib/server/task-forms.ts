@@ -1,3 +1,4 @@
+import 'server-only';
 import { type FormState, type TaskField, taskBody, textField } from '../forms';
 import { hasErrors, validateTask } from '../validation';
 import { submitForUser } from './form-submit';
