@@ -2,7 +2,8 @@ import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { BackendUnavailableError, backendFetch } from './backend';
 import { passThrough, requestHeaders } from './forward';
-import { isHttpsRequest, type Profile, sessionFromToken, writeSession } from './session';
+import { refuseCrossSite } from './origin-check';
+import { isHttps, type Profile, sessionFromToken, writeSession } from './session';
 
 interface LoginAnswer {
   access_token?: unknown;
@@ -14,6 +15,8 @@ interface LoginAnswer {
  * user's profile back, never the token.
  */
 export async function logIn(request: NextRequest): Promise<NextResponse> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   let answer: Response;
   try {
     answer = await backendFetch('/api/auth/login', {
@@ -40,6 +43,6 @@ export async function logIn(request: NextRequest): Promise<NextResponse> {
     email: String(body.user.email ?? ''),
   };
   const response = NextResponse.json({ user: profile }, { status: 200 });
-  writeSession(response.cookies, session, profile, isHttpsRequest(request));
+  writeSession(response.cookies, session, profile, isHttps(request.headers));
   return response;
 }
