@@ -49,8 +49,9 @@ function protectRoute(request: NextRequest, secure: boolean): NextResponse | nul
 export function proxy(request: NextRequest) {
   const config = frontendConfig();
   const secure = isHttps(request.headers, config.trustProxy);
+  const nonce = createNonce();
   const headers = securityHeaders({
-    nonce: createNonce(),
+    nonce,
     https: secure,
     development: !config.production,
     hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
@@ -60,6 +61,8 @@ export function proxy(request: NextRequest) {
   if (!response) {
     const forwarded = new Headers(request.headers);
     forwarded.set('content-security-policy', headers['content-security-policy']);
+    // For a server component that loads a script of its own: `<Script nonce={(await headers()).get('x-nonce')}>`.
+    forwarded.set('x-nonce', nonce);
     response = NextResponse.next({ request: { headers: forwarded } });
   }
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);

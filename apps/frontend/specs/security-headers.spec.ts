@@ -57,6 +57,7 @@ describe('security headers on every response', () => {
       expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
       // Next reads the nonce from the request's CSP header (x-middleware-request-* is how the proxy passes it on).
       expect(response.headers.get('x-middleware-request-content-security-policy')).toBe(policy);
+      expect(response.headers.get('x-middleware-request-x-nonce')).toBe(nonce);
       nonces.add(nonce ?? '');
     }
     expect(nonces.size).toBe(20);
