@@ -53,6 +53,7 @@ describe('probes, docs, CORS and rate limits', () => {
     const policy = String(page.headers['content-security-policy']);
     expect(policy).toMatch(/default-src 'none'/);
     expect(policy).toMatch(/script-src 'self';/);
+    expect(policy).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]+=';/);
     expect(policy).toMatch(/frame-ancestors 'none'/);
     expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(page.headers['x-content-type-options']).toBe('nosniff');

@@ -13,7 +13,9 @@ export function POST(request: NextRequest) {
   const wantsJson = request.headers.get('accept')?.includes('application/json') ?? false;
   const response = wantsJson
     ? new NextResponse(null, { status: 204 })
-    : NextResponse.redirect(new URL('/login?reason=signed-out', request.url), 303);
+    : // Relative: request.url names the server's own address (localhost:3000), not the host the browser used,
+      // and the CSP's form-action 'self' blocks a form post redirected to another origin.
+      new NextResponse(null, { status: 303, headers: { location: '/login?reason=signed-out' } });
   clearSession(response.cookies, isHttps(request.headers));
   return response;
 }
