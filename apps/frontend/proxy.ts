@@ -1,6 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
-import { clearSession, isHttpsRequest, readSession, SESSION_COOKIE } from './lib/server/session';
+import { frontendConfig } from './lib/server/config';
+import { createNonce, securityHeaders } from './lib/server/security-headers';
+import { clearSession, cookieNames, isHttps, readSession } from './lib/server/session';
 
 const PROTECTED = ['/tasks', '/chat'];
 const SIGNED_OUT_ONLY = ['/login', '/register'];
@@ -11,13 +13,12 @@ function matches(pathname: string, prefixes: string[]): boolean {
 
 /**
  * Route protection: /tasks and /chat need a live session, /login and /register are for signed-out
- * visitors. `/login?reason=expired` also drops a session the backend has refused.
+ * visitors. `/login?reason=expired` also drops a session the backend has refused. Null: go on.
  */
-export function proxy(request: NextRequest) {
+function protectRoute(request: NextRequest, secure: boolean): NextResponse | null {
   const { pathname, searchParams } = request.nextUrl;
-  const session = readSession(request.cookies);
-  const hadCookie = Boolean(request.cookies.get(SESSION_COOKIE)?.value);
-  const secure = isHttpsRequest(request);
+  const session = readSession(request.cookies, secure);
+  const hadCookie = Boolean(request.cookies.get(cookieNames(secure).session)?.value);
 
   if (matches(pathname, PROTECTED) && !session) {
     const login = new URL('/login', request.url);
@@ -28,8 +29,7 @@ export function proxy(request: NextRequest) {
     return response;
   }
 
-  if (pathname === '/login' && searchParams.get('reason') === 'expired') {
-    if (!hadCookie) return NextResponse.next();
+  if (pathname === '/login' && searchParams.get('reason') === 'expired' && hadCookie) {
     // Same URL again, without the cookies, so the page (and its header) renders signed out.
     const response = NextResponse.redirect(request.nextUrl);
     clearSession(response.cookies, secure);
@@ -39,9 +39,32 @@ export function proxy(request: NextRequest) {
   if (matches(pathname, SIGNED_OUT_ONLY) && session) {
     return NextResponse.redirect(new URL('/tasks', request.url));
   }
-  return NextResponse.next();
+  return null;
 }
 
-export const config = {
-  matcher: ['/tasks/:path*', '/chat/:path*', '/login', '/register'],
-};
+/**
+ * Every response gets the security headers, with a fresh CSP nonce; the page renderer finds the nonce
+ * in the request's CSP header and puts it on Next's scripts.
+ */
+export function proxy(request: NextRequest) {
+  const config = frontendConfig();
+  const secure = isHttps(request.headers, config.trustProxy);
+  const nonce = createNonce();
+  const headers = securityHeaders({
+    nonce,
+    https: secure,
+    development: !config.production,
+    hstsMaxAgeSeconds: config.hstsMaxAgeSeconds,
+    hstsIncludeSubDomains: config.hstsIncludeSubDomains,
+  });
+  let response = protectRoute(request, secure);
+  if (!response) {
+    const forwarded = new Headers(request.headers);
+    forwarded.set('content-security-policy', headers['content-security-policy']);
+    // For a server component that loads a script of its own: `<Script nonce={(await headers()).get('x-nonce')}>`.
+    forwarded.set('x-nonce', nonce);
+    response = NextResponse.next({ request: { headers: forwarded } });
+  }
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}

@@ -11,6 +11,7 @@ import { DomainError } from './errors';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { openapiPlugin } from './plugins/openapi';
+import { securityHeadersPlugin } from './plugins/security-headers';
 import { validationPlugin } from './plugins/validation';
 import { authRoutes } from './routes/auth';
 import { chatRoutes } from './routes/chat';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     });
   }
 
+  await app.register(securityHeadersPlugin);
   await app.register(errorsPlugin, { routerOptions: ROUTER_OPTIONS });
   await app.register(validationPlugin);
   app.addSchema(Detail);

@@ -1,6 +1,7 @@
 import { openDatabase } from '../src/db/client';
 import type { FastifyInstance } from 'fastify';
 import { ConfigError, loadConfig } from '../src/config';
+import { API_CSP } from '../src/plugins/security-headers';
 import { signUp, testApp } from './support/app';
 
 describe('probes, docs, CORS and rate limits', () => {
@@ -37,6 +38,45 @@ describe('probes, docs, CORS and rate limits', () => {
     const ui = await app.inject('/docs/');
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('sends nosniff and a CSP that allows nothing on API answers, errors included', async () => {
+    for (const url of ['/', '/health', '/openapi.json', '/nope', '/api/00000000-0000-0000-0000-000000000000/tasks']) {
+      const res = await app.inject(url);
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(res.headers['content-security-policy'], url).toBe(API_CSP);
+    }
+  });
+
+  it("gives /docs a CSP that lets Swagger UI load only this server's files", async () => {
+    const page = await app.inject('/docs/');
+    const policy = String(page.headers['content-security-policy']);
+    expect(policy).toMatch(/default-src 'none'/);
+    expect(policy).toMatch(/script-src 'self';/);
+    expect(policy).toMatch(/style-src 'self' 'sha256-[A-Za-z0-9+/]+=';/);
+    expect(policy).toMatch(/frame-ancestors 'none'/);
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    // Every script and style the page names is served from /docs/static under the same policy.
+    const assets = [...page.body.matchAll(/(?:src|href)="([^"]+\.(?:js|css))"/g)].map((m) => new URL(m[1], 'http://api/docs/').pathname);
+    expect(assets).toEqual(expect.arrayContaining(['/docs/static/swagger-ui-bundle.js', '/docs/static/swagger-initializer.js', '/docs/static/swagger-ui.css']));
+    expect(page.body).not.toMatch(/<script>|<style>|\sstyle="|\son\w+="/);
+    for (const asset of assets) expect((await app.inject(asset)).statusCode, asset).toBe(200);
+  });
+
+  it('marks every auth answer no-store, successes and errors alike', async () => {
+    const email = `nostore-${Date.now()}@example.com`;
+    const answers = [
+      await app.inject({ method: 'POST', url: '/api/auth/register', payload: { name: 'N', email, password: 'password123' } }),
+      await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.0.1', payload: { email, password: 'password123' } }),
+      await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.0.2', payload: { email, password: 'wrong-password' } }),
+      await app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.9.0.3', payload: { email: 'not-an-email' } }),
+    ];
+    expect(answers.map((res) => res.statusCode)).toEqual([201, 200, 401, 422]);
+    for (const res of answers) expect(res.headers['cache-control']).toBe('no-store');
+    expect(answers[1].json().access_token).toEqual(expect.any(String));
+    // The hook is the auth routes' own, not a global one.
+    expect((await app.inject('/')).headers['cache-control']).toBeUndefined();
   });
 
   it('allows only the configured CORS origins', async () => {

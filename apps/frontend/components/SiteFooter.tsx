@@ -1,9 +1,9 @@
 import Link from 'next/link';
-import { cookies } from 'next/headers';
-import { readProfile } from '@/lib/server/session';
+import { cookies, headers } from 'next/headers';
+import { isHttps, readProfile } from '@/lib/server/session';
 
 export async function SiteFooter() {
-  const signedIn = readProfile(await cookies()) !== null;
+  const signedIn = readProfile(await cookies(), isHttps(await headers())) !== null;
   const links = signedIn
     ? [{ href: '/tasks', label: 'My tasks' }, { href: '/chat', label: 'Chat' }]
     : [{ href: '/login', label: 'Sign in' }, { href: '/register', label: 'Create account' }];

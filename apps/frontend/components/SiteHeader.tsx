@@ -1,11 +1,11 @@
 import Link from 'next/link';
-import { cookies } from 'next/headers';
-import { readProfile } from '@/lib/server/session';
+import { cookies, headers } from 'next/headers';
+import { isHttps, readProfile } from '@/lib/server/session';
 import { NavLink } from './NavLink';
 
 /** The one header of every page: navigation, who is signed in, and the log-out button. */
 export async function SiteHeader() {
-  const profile = readProfile(await cookies());
+  const profile = readProfile(await cookies(), isHttps(await headers()));
   return (
     <header className="sticky top-0 z-40 border-b border-slate-200 bg-white/90 backdrop-blur">
       <div className="mx-auto flex max-w-5xl flex-wrap items-center justify-between gap-x-4 gap-y-2 px-4 py-3">

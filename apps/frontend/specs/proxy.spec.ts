@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
-import { config, proxy } from '../proxy';
+import { proxy } from '../proxy';
 import { tokenFor, USER_ID } from './support/tokens';
 
 function visit(path: string, token?: string) {
@@ -53,7 +53,11 @@ describe('route protection', () => {
     expect(redirectTarget(visit('/tasks', 'not-a-jwt'))?.pathname).toBe('/login');
   });
 
-  it('runs only on the pages it guards (not on assets, the API or health checks)', () => {
-    expect(config.matcher).toEqual(['/tasks/:path*', '/chat/:path*', '/login', '/register']);
+  it('lets every other path through untouched (assets, the API, health checks)', () => {
+    for (const path of ['/', '/api/tasks', '/health', '/_next/static/chunks/app.js', '/favicon.ico']) {
+      const response = visit(path);
+      expect(redirectTarget(response), path).toBeNull();
+      expect(response.headers.get('x-middleware-next'), path).toBe('1');
+    }
   });
 });

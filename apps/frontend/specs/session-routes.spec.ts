@@ -12,6 +12,8 @@ let registerRoute: typeof import('../app/api/auth/register/route');
 beforeAll(async () => {
   backend = await startRecordingBackend();
   process.env.BACKEND_URL = backend.url;
+  // As behind the chart's Ingress: X-Forwarded-Proto is believed.
+  process.env.TRUST_PROXY = 'true';
   loginRoute = await import('../app/api/auth/login/route');
   logoutRoute = await import('../app/api/auth/logout/route');
   registerRoute = await import('../app/api/auth/register/route');
@@ -52,12 +54,29 @@ describe('log in', () => {
     expect(JSON.parse(backend.requests[0].body)).toEqual({ email: 'ann@example.com', password: 'secret123' });
   });
 
-  it('marks the cookie Secure when the browser came over HTTPS', async () => {
+  it('over HTTPS (the trusted proxy says so) names the cookies __Host- and marks them Secure', async () => {
     backend.answerWith({ status: 200, body: { access_token: tokenFor(USER_ID), token_type: 'bearer', user } });
     const viaProxy = await loginRoute.POST(post('/api/auth/login', { email: 'a@b.co', password: 'x' }, { 'x-forwarded-proto': 'https' }));
-    expect(viaProxy.headers.getSetCookie().every((cookie) => /;\s*Secure/i.test(cookie))).toBe(true);
-    const direct = await loginRoute.POST(post('/api/auth/login', { email: 'a@b.co', password: 'x' }, {}, 'https://todo.example.com'));
-    expect(direct.headers.getSetCookie().every((cookie) => /;\s*Secure/i.test(cookie))).toBe(true);
+    const cookies = viaProxy.headers.getSetCookie();
+    expect(cookies.map((cookie) => cookie.split('=')[0])).toEqual(['__Host-todo_session', '__Host-todo_profile']);
+    // What the browser demands of a __Host- cookie: Secure, Path=/, no Domain.
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/;\s*Secure/i);
+      expect(cookie).toMatch(/;\s*Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/Domain=/i);
+    }
+  });
+
+  it('over HTTPS reads only the __Host- cookie, so one planted without the prefix signs nobody in', async () => {
+    const planted = new NextRequest('http://localhost:3000/api/auth/logout', {
+      method: 'POST',
+      headers: { 'x-forwarded-proto': 'https', accept: 'application/json', cookie: `todo_session=${tokenFor(USER_ID)}` },
+    });
+    const { readSession } = await import('../lib/server/session');
+    expect(readSession(planted.cookies, true)).toBeNull();
+    expect(readSession(planted.cookies, false)?.userId).toBe(USER_ID);
+    const cleared = logoutRoute.POST(planted).headers.getSetCookie();
+    expect(cleared.every((cookie) => cookie.startsWith('__Host-todo_') && /Max-Age=0/.test(cookie))).toBe(true);
   });
 
   it('passes a 401 for wrong credentials through and sets no cookie', async () => {
@@ -92,7 +111,8 @@ describe('log out', () => {
   it('clears both session cookies and sends a form post to /login', async () => {
     const response = logoutRoute.POST(new NextRequest('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { cookie: `todo_session=${tokenFor(USER_ID)}` } }));
     expect(response.status).toBe(303);
-    expect(new URL(response.headers.get('location') ?? '').pathname).toBe('/login');
+    // Relative, so it stays on whatever host the browser used (request.url names the server's own).
+    expect(response.headers.get('location')).toBe('/login?reason=signed-out');
     const cookies = response.headers.getSetCookie();
     expect(cookies.find((c) => c.startsWith('todo_session='))).toMatch(/todo_session=;.*Max-Age=0/);
     expect(cookies.find((c) => c.startsWith('todo_profile='))).toMatch(/todo_profile=;.*Max-Age=0/);

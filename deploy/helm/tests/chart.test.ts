@@ -76,6 +76,16 @@ describeForEachHelm('todo-app chart', (helm) => {
       expect(get(objects, 'ConfigMap', 'todo-todo-app-backend').data).not.toHaveProperty('OPENAI_MODEL');
     });
 
+    it('turns on HSTS and the trusted proxy in prod only, and lets frontend.hsts tune it', () => {
+      const frontendConfig = (objects: K8sObject[]) => get(objects, 'ConfigMap', 'todo-todo-app-frontend').data;
+      expect(frontendConfig(dev())).toMatchObject({ HSTS_MAX_AGE_SECONDS: '0', HSTS_INCLUDE_SUBDOMAINS: 'false' });
+      expect(frontendConfig(dev())).not.toHaveProperty('TRUST_PROXY');
+      expect(frontendConfig(prod())).toMatchObject({ TRUST_PROXY: 'true', HSTS_MAX_AGE_SECONDS: '63072000', HSTS_INCLUDE_SUBDOMAINS: 'false' });
+      const tuned = renderWith(helm, PROD, { 'frontend.hsts.maxAgeSeconds': 31536000, 'frontend.hsts.includeSubDomains': true });
+      expect(frontendConfig(tuned)).toMatchObject({ HSTS_MAX_AGE_SECONDS: '31536000', HSTS_INCLUDE_SUBDOMAINS: 'true' });
+      expect(frontendConfig(renderWith(helm, PROD, { 'frontend.hsts.enabled': false })).HSTS_MAX_AGE_SECONDS).toBe('0');
+    });
+
     it('renders a Secret with exactly the keys the backend reads, pointing dev at the in-chart PostgreSQL', () => {
       const objects = dev();
       const secret = get(objects, 'Secret', 'todo-todo-app-secrets');

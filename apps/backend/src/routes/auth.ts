@@ -23,6 +23,10 @@ const errors = {
 export async function authRoutes(parent: FastifyInstance, options: AuthRouteOptions) {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   const rateLimit = { max: options.perMinute, timeWindow: 60_000 };
+  // Answers carry tokens and account details: no browser or proxy may keep them.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 
   app.post(
     '/api/auth/register',

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(import.meta.dirname, '../../test-output/screenshots');
@@ -10,6 +10,18 @@ export function launchChromium(): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+/**
+ * Collects what the page's Content-Security-Policy blocked in this context (Chromium reports each
+ * blocked script, style or request as a console error) into `into`, as "<page URL>: <message>".
+ */
+export function recordCspViolations(context: BrowserContext, into: string[]): void {
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+      into.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
+    }
   });
 }
 

@@ -12,17 +12,33 @@ export interface FrontendConfig {
   readinessTimeoutMs: number;
   /** Time between readiness turning 503 on SIGTERM and the server closing. */
   shutdownDelayMs: number;
+  /**
+   * Believe `X-Forwarded-Proto` / `X-Forwarded-Host`: only when every request comes through a proxy
+   * that sets them (the Ingress). Otherwise any client could claim HTTPS.
+   */
+  trustProxy: boolean;
+  /** `Strict-Transport-Security` max-age in seconds on HTTPS responses; 0 sends none. */
+  hstsMaxAgeSeconds: number;
+  hstsIncludeSubDomains: boolean;
   production: boolean;
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string): number {
+function positiveInt(value: string | undefined, fallback: number, name: string, unit = 'milliseconds'): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) {
-    throw new Error(`${name} must be a non-negative integer (milliseconds), got "${value}"`);
+    throw new Error(`${name} must be a non-negative integer (${unit}), got "${value}"`);
   }
   return parsed;
 }
+
+function flag(value: string | undefined, name: string): boolean {
+  if (value === undefined || value === '') return false;
+  const normalised = value.trim().toLowerCase();
+  if (normalised !== 'true' && normalised !== 'false') throw new Error(`${name} must be true or false, got "${value}"`);
+  return normalised === 'true';
+}
+
 
 export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
   const production = env.NODE_ENV === 'production';
@@ -38,6 +54,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
     chatTimeoutMs: positiveInt(env.CHAT_TIMEOUT_MS, 90_000, 'CHAT_TIMEOUT_MS'),
     readinessTimeoutMs: positiveInt(env.READINESS_TIMEOUT_MS, 2_000, 'READINESS_TIMEOUT_MS'),
     shutdownDelayMs: positiveInt(env.SHUTDOWN_DELAY_MS, production ? 5_000 : 0, 'SHUTDOWN_DELAY_MS'),
+    trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),
+    hstsMaxAgeSeconds: positiveInt(env.HSTS_MAX_AGE_SECONDS, 0, 'HSTS_MAX_AGE_SECONDS', 'seconds'),
+    hstsIncludeSubDomains: flag(env.HSTS_INCLUDE_SUBDOMAINS, 'HSTS_INCLUDE_SUBDOMAINS'),
     production,
   };
 }

@@ -3,7 +3,8 @@ import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { BackendUnavailableError, backendFetch, unavailableAnswer, userPath } from './backend';
 import { frontendConfig } from './config';
-import { clearSession, isHttpsRequest, readSession } from './session';
+import { refuseCrossSite } from './origin-check';
+import { clearSession, isHttps, readSession } from './session';
 
 /** Response headers from the backend that the browser needs to act on an answer. */
 const PASSED_RESPONSE_HEADERS = [
@@ -60,14 +61,16 @@ export async function passThrough(response: Response): Promise<NextResponse> {
  * browser session, so the next page load goes to /login.
  */
 export async function forwardToBackend(request: NextRequest, options: ForwardOptions): Promise<NextResponse> {
-  const session = options.perUser ? readSession(request.cookies) : null;
-  const secure = isHttpsRequest(request);
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  const refused = hasBody ? refuseCrossSite(request) : null;
+  if (refused) return refused;
+  const secure = isHttps(request.headers);
+  const session = options.perUser ? readSession(request.cookies, secure) : null;
   if (options.perUser && !session) {
     const response = jsonError(401, 'Not authenticated', { 'www-authenticate': 'Bearer' });
     clearSession(response.cookies, secure);
     return response;
   }
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   let backendResponse: Response;
   try {
     backendResponse = await backendFetch(session ? userPath(session, options.path) : options.path, {

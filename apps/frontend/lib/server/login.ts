@@ -3,7 +3,8 @@ import type { NextRequest } from 'next/server';
 import { NextResponse } from 'next/server';
 import { BackendUnavailableError, backendFetch, unavailableAnswer } from './backend';
 import { passThrough, requestHeaders } from './forward';
-import { isHttpsRequest, type Profile, type Session, sessionFromToken, writeSession } from './session';
+import { refuseCrossSite } from './origin-check';
+import { isHttps, type Profile, type Session, sessionFromToken, writeSession } from './session';
 
 interface LoginAnswer {
   access_token?: unknown;
@@ -30,6 +31,8 @@ export function signedInFrom(answer: unknown): { session: Session; profile: Prof
  * user's profile back, never the token.
  */
 export async function logIn(request: NextRequest): Promise<NextResponse> {
+  const refused = refuseCrossSite(request);
+  if (refused) return refused;
   let answer: Response;
   try {
     answer = await backendFetch('/api/auth/login', {
@@ -49,6 +52,6 @@ export async function logIn(request: NextRequest): Promise<NextResponse> {
   const signedIn = signedInFrom(await answer.json().catch(() => null));
   if (!signedIn) return NextResponse.json({ detail: UNEXPECTED_LOGIN_ANSWER }, { status: 502 });
   const response = NextResponse.json({ user: signedIn.profile }, { status: 200 });
-  writeSession(response.cookies, signedIn.session, signedIn.profile, isHttpsRequest(request));
+  writeSession(response.cookies, signedIn.session, signedIn.profile, isHttps(request.headers));
   return response;
 }

@@ -2,10 +2,17 @@
  * The browser session: the backend's JWT in an HttpOnly cookie plus a small HttpOnly profile cookie
  * (display name). Client code never sees either; server code reads them through this module only.
  */
-
 import 'server-only';
-export const SESSION_COOKIE = 'todo_session';
-export const PROFILE_COOKIE = 'todo_profile';
+import { frontendConfig } from './config';
+
+/**
+ * The cookies' names. Over HTTPS they carry the `__Host-` prefix: the browser then only accepts them
+ * Secure, for Path=/ and without a Domain, so a sibling subdomain cannot plant or overwrite a session.
+ */
+export function cookieNames(secure: boolean): { session: string; profile: string } {
+  const prefix = secure ? '__Host-' : '';
+  return { session: `${prefix}todo_session`, profile: `${prefix}todo_profile` };
+}
 
 export interface Profile {
   id: string;
@@ -22,6 +29,10 @@ export interface Session {
 
 interface CookieReader {
   get(name: string): { value: string } | undefined;
+}
+
+interface HeaderReader {
+  get(name: string): string | null;
 }
 
 interface CookieWriter {
@@ -70,18 +81,21 @@ export function isExpired(session: Session, nowMs = Date.now()): boolean {
   return session.expiresAt * 1000 <= nowMs;
 }
 
-/** The signed-in user's session, or null when there is none or it has expired. */
-export function readSession(cookies: CookieReader, nowMs = Date.now()): Session | null {
-  const token = cookies.get(SESSION_COOKIE)?.value;
+/**
+ * The signed-in user's session, or null when there is none or it has expired. `secure`: the request
+ * came over HTTPS (`isHttps`), so only the `__Host-` cookie counts.
+ */
+export function readSession(cookies: CookieReader, secure: boolean, nowMs = Date.now()): Session | null {
+  const token = cookies.get(cookieNames(secure).session)?.value;
   if (!token) return null;
   const session = sessionFromToken(token);
   if (!session || isExpired(session, nowMs)) return null;
   return session;
 }
 
-export function readProfile(cookies: CookieReader): Profile | null {
-  const raw = cookies.get(PROFILE_COOKIE)?.value;
-  if (!raw || !readSession(cookies)) return null;
+export function readProfile(cookies: CookieReader, secure: boolean): Profile | null {
+  const raw = cookies.get(cookieNames(secure).profile)?.value;
+  if (!raw || !readSession(cookies, secure)) return null;
   try {
     const profile = JSON.parse(decodeBase64Url(raw)) as Partial<Profile>;
     if (typeof profile.name !== 'string' || typeof profile.email !== 'string') return null;
@@ -91,16 +105,15 @@ export function readProfile(cookies: CookieReader): Profile | null {
   }
 }
 
-/** Secure cookies only when the browser reached us over HTTPS (directly or via a TLS-terminating proxy). */
-export function isHttpsRequest(request: Request): boolean {
-  return cameOverHttps(request.headers, new URL(request.url).protocol);
-}
-
-/** The same, from the headers alone (a server action has no request URL); `protocol` as in `URL`. */
-export function cameOverHttps(headers: Pick<Headers, 'get'>, protocol = 'http:'): boolean {
-  const forwarded = headers.get('x-forwarded-proto')?.split(',')[0]?.trim();
-  if (forwarded) return forwarded === 'https';
-  return protocol === 'https:';
+/**
+ * Did the browser reach us over HTTPS? Next's standalone server speaks plain HTTP only, so TLS ends at a
+ * proxy, and its `X-Forwarded-Proto` is believed only with TRUST_PROXY=true (Next itself fills the
+ * header from the socket when a request has none, so without a trusted proxy the answer is no).
+ * Pass `request.headers`, or `await headers()` in a server component.
+ */
+export function isHttps(headers: HeaderReader, trustProxy = frontendConfig().trustProxy): boolean {
+  if (!trustProxy) return false;
+  return headers.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase() === 'https';
 }
 
 function cookieOptions(secure: boolean, maxAge: number): CookieOptions {
@@ -115,11 +128,13 @@ export function writeSession(
   nowMs = Date.now(),
 ): void {
   const maxAge = Math.max(0, Math.floor(session.expiresAt - nowMs / 1000));
-  cookies.set(SESSION_COOKIE, session.token, cookieOptions(secure, maxAge));
-  cookies.set(PROFILE_COOKIE, encodeBase64Url(JSON.stringify(profile)), cookieOptions(secure, maxAge));
+  const names = cookieNames(secure);
+  cookies.set(names.session, session.token, cookieOptions(secure, maxAge));
+  cookies.set(names.profile, encodeBase64Url(JSON.stringify(profile)), cookieOptions(secure, maxAge));
 }
 
 export function clearSession(cookies: CookieWriter, secure: boolean): void {
-  cookies.set(SESSION_COOKIE, '', cookieOptions(secure, 0));
-  cookies.set(PROFILE_COOKIE, '', cookieOptions(secure, 0));
+  const names = cookieNames(secure);
+  cookies.set(names.session, '', cookieOptions(secure, 0));
+  cookies.set(names.profile, '', cookieOptions(secure, 0));
 }

@@ -1,16 +1,17 @@
 import 'server-only';
-import { cookies } from 'next/headers';
+import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import type { ChatMessage, Task } from '../types';
 import { BackendStatusError, backendJson } from './backend';
-import { readProfile, readSession, type Profile, type Session } from './session';
+import { isHttps, readProfile, readSession, type Profile, type Session } from './session';
 
 /** The signed-in user for a protected page (the proxy already redirected everybody else). */
 export async function requireSession(): Promise<{ session: Session; profile: Profile | null }> {
   const jar = await cookies();
-  const session = readSession(jar);
+  const secure = isHttps(await headers());
+  const session = readSession(jar, secure);
   if (!session) redirect('/login?reason=signin');
-  return { session, profile: readProfile(jar) };
+  return { session, profile: readProfile(jar, secure) };
 }
 
 async function loadForUser<T>(session: Session, rest: string): Promise<T> {

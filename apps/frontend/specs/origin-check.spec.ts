@@ -1,0 +1,110 @@
+// @vitest-environment node
+import { NextRequest } from 'next/server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { crossSiteReason } from '../lib/server/origin-check';
+import { startRecordingBackend } from './support/recording-backend';
+import { tokenFor, USER_ID } from './support/tokens';
+
+let backend: Awaited<ReturnType<typeof startRecordingBackend>>;
+let tasksRoute: typeof import('../app/api/tasks/route');
+let taskRoute: typeof import('../app/api/tasks/[taskId]/route');
+let loginRoute: typeof import('../app/api/auth/login/route');
+let logoutRoute: typeof import('../app/api/auth/logout/route');
+let registerRoute: typeof import('../app/api/auth/register/route');
+let chatRoute: typeof import('../app/api/chat/route');
+let completeRoute: typeof import('../app/api/tasks/[taskId]/complete/route');
+let clearRoute: typeof import('../app/api/conversations/clear/route');
+
+beforeAll(async () => {
+  backend = await startRecordingBackend();
+  process.env.BACKEND_URL = backend.url;
+  tasksRoute = await import('../app/api/tasks/route');
+  taskRoute = await import('../app/api/tasks/[taskId]/route');
+  loginRoute = await import('../app/api/auth/login/route');
+  logoutRoute = await import('../app/api/auth/logout/route');
+  registerRoute = await import('../app/api/auth/register/route');
+  chatRoute = await import('../app/api/chat/route');
+  completeRoute = await import('../app/api/tasks/[taskId]/complete/route');
+  clearRoute = await import('../app/api/conversations/clear/route');
+});
+afterAll(() => backend.close());
+beforeEach(() => {
+  backend.requests.length = 0;
+});
+
+const SITE = 'todo.example.com';
+
+function fromBrowser(method: string, path: string, headers: Record<string, string>) {
+  return new NextRequest(`http://${SITE}${path}`, {
+    method,
+    headers: { host: SITE, 'content-type': 'application/json', cookie: `todo_session=${tokenFor(USER_ID)}`, ...headers },
+    body: method === 'GET' ? undefined : JSON.stringify({ title: 'x', email: 'a@b.co', password: 'password1', name: 'A', message: 'hi' }),
+  });
+}
+
+const crossSite = { 'sec-fetch-site': 'cross-site', origin: 'https://evil.example' };
+const sameSite = { 'sec-fetch-site': 'same-site', origin: 'https://other.example.com' };
+const taskParams = { params: Promise.resolve({ taskId: '1' }) };
+
+describe('state-changing routes refuse other sites', () => {
+  const routes: [string, (headers: Record<string, string>) => Promise<Response> | Response][] = [
+    ['POST /api/tasks', (h) => tasksRoute.POST(fromBrowser('POST', '/api/tasks', h))],
+    ['PUT /api/tasks/1', (h) => taskRoute.PUT(fromBrowser('PUT', '/api/tasks/1', h), taskParams)],
+    ['DELETE /api/tasks/1', (h) => taskRoute.DELETE(fromBrowser('DELETE', '/api/tasks/1', h), taskParams)],
+    ['PATCH /api/tasks/1/complete', (h) => completeRoute.PATCH(fromBrowser('PATCH', '/api/tasks/1/complete', h), taskParams)],
+    ['DELETE /api/conversations/clear', (h) => clearRoute.DELETE(fromBrowser('DELETE', '/api/conversations/clear', h))],
+    ['POST /api/chat', (h) => chatRoute.POST(fromBrowser('POST', '/api/chat', h))],
+    ['POST /api/auth/login', (h) => loginRoute.POST(fromBrowser('POST', '/api/auth/login', h))],
+    ['POST /api/auth/register', (h) => registerRoute.POST(fromBrowser('POST', '/api/auth/register', h))],
+    ['POST /api/auth/logout', (h) => logoutRoute.POST(fromBrowser('POST', '/api/auth/logout', h))],
+  ];
+
+  it.each(routes)('%s answers a cross-site or same-site sibling request with 403, without reaching the backend or touching cookies', async (_name, call) => {
+    for (const headers of [crossSite, sameSite]) {
+      const response = await call(headers);
+      expect(response.status).toBe(403);
+      expect((await response.json()).detail).toMatch(/^Refused: this request came from another site \(Sec-Fetch-Site is (cross|same)-site\)/);
+      expect(response.headers.getSetCookie()).toEqual([]);
+    }
+    expect(backend.requests).toHaveLength(0);
+  });
+
+  it.each(routes)('%s lets the site\'s own pages through', async (_name, call) => {
+    backend.answerWith({ status: 201, body: {} });
+    const response = await call({ 'sec-fetch-site': 'same-origin', origin: `http://${SITE}` });
+    expect(response.status).not.toBe(403);
+  });
+
+  it('lets reading routes through whatever the site (the browser keeps the answer from the other site)', async () => {
+    backend.answerWith({ status: 200, body: { tasks: [] } });
+    expect((await tasksRoute.GET(fromBrowser('GET', '/api/tasks', crossSite))).status).toBe(200);
+  });
+});
+
+describe('where a request comes from', () => {
+  const request = (headers: Record<string, string>) => new Request(`http://${SITE}/api/tasks`, { method: 'POST', headers: { host: SITE, ...headers } });
+
+  it('goes by Sec-Fetch-Site when the browser sends it', () => {
+    expect(crossSiteReason(request({ 'sec-fetch-site': 'same-origin' }), false)).toBeNull();
+    expect(crossSiteReason(request({ 'sec-fetch-site': 'none' }), false)).toBeNull();
+    expect(crossSiteReason(request({ 'sec-fetch-site': 'same-site' }), false)).toBe('Sec-Fetch-Site is same-site');
+  });
+
+  it('falls back to comparing Origin with the Host the request was sent to', () => {
+    expect(crossSiteReason(request({ origin: `http://${SITE}` }), false)).toBeNull();
+    expect(crossSiteReason(request({ origin: 'http://app.example.com' }), false)).toBe(`Origin http://app.example.com is not this site (${SITE})`);
+    expect(crossSiteReason(request({ origin: 'null' }), false)).toBe('Origin null is not an origin');
+  });
+
+  it('behind a trusted proxy uses its X-Forwarded-Host and wants an https Origin for an HTTPS request', () => {
+    const viaProxy = { host: 'todo-app-frontend:3000', 'x-forwarded-host': SITE, 'x-forwarded-proto': 'https' };
+    expect(crossSiteReason(request({ ...viaProxy, origin: `https://${SITE}` }), true)).toBeNull();
+    expect(crossSiteReason(request({ ...viaProxy, origin: `http://${SITE}` }), true)).toBe(`Origin http://${SITE} is not HTTPS`);
+    // Without trust, X-Forwarded-Host is somebody's claim and the Host header decides.
+    expect(crossSiteReason(request({ ...viaProxy, origin: `https://${SITE}` }), false)).toMatch(/is not this site \(todo-app-frontend:3000\)/);
+  });
+
+  it('lets a request with neither header through: not a browser (curl, a script), so no ambient cookie to abuse', () => {
+    expect(crossSiteReason(request({}), false)).toBeNull();
+  });
+});
