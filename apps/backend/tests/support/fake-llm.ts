@@ -111,9 +111,13 @@ export interface FakeLlm {
   requests: ChatRequest[];
   /** Requests whose client went away before the answer was complete (a timeout, a stopped turn). */
   abandoned: number;
+  /** Answers being sent right now (a streamed reply not yet finished). */
+  open: number;
   script(...answers: Answer[]): void;
   /** Answers used for every request once the script is empty (a load test's endless slow model). */
   setDefault(answer: Answer | undefined): void;
+  /** Forgets the requests, the script and the default (between tests). */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -122,7 +126,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   const requests: ChatRequest[] = [];
   const sockets = new Set<Socket>();
   let fallback: Answer | undefined;
-  const fake = { abandoned: 0 };
+  const fake = { abandoned: 0, open: 0 };
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (data) => (raw += data));
@@ -133,7 +137,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       }
       const request = JSON.parse(raw) as ChatRequest;
       requests.push(request);
+      fake.open++;
       res.on('close', () => {
+        fake.open--;
         if (!res.writableFinished) fake.abandoned++;
       });
       void answer(res, queue.shift() ?? fallback ?? providerError(500), request.stream === true);
@@ -150,6 +156,12 @@ export async function startFakeLlm(): Promise<FakeLlm> {
     requests,
     script: (...answers: Answer[]) => void queue.push(...answers),
     setDefault: (answer: Answer | undefined) => void (fallback = answer),
+    reset: () => {
+      requests.length = 0;
+      queue.length = 0;
+      fallback = undefined;
+      fake.abandoned = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
