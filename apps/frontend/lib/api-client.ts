@@ -76,12 +76,18 @@ export async function apiRequest<T>(path: string, options: ApiRequestOptions = {
     throw new ApiError(401, 'Your session has expired. Please sign in again.');
   }
   if (response.status === 204) return undefined as T;
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const detail = (body as { detail?: unknown } | null)?.detail;
-    const retryAfter = Number(response.headers.get('retry-after')) || undefined;
-    const fields = Array.isArray(detail) ? fieldErrorsOf(detail as ValidationIssue[]) : {};
-    throw new ApiError(response.status, messageFor(response.status, detail, retryAfter), fields, retryAfter);
-  }
-  return body as T;
+  if (!response.ok) throw await apiErrorOf(response);
+  return (await response.json().catch(() => null)) as T;
 }
+
+/** The ApiError of a non-2xx answer, from its JSON `detail` and `Retry-After`. */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  const body: unknown = await response.json().catch(() => null);
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  const retryAfter = Number(response.headers.get('retry-after')) || undefined;
+  const fields = Array.isArray(detail) ? fieldErrorsOf(detail as ValidationIssue[]) : {};
+  return new ApiError(response.status, messageFor(response.status, detail, retryAfter), fields, retryAfter);
+}
+
+/** An answer's status and detail as the same words the rest of the app shows (a streamed chat's error event). */
+export const apiErrorFor = (status: number, detail: unknown): ApiError => new ApiError(status, messageFor(status, detail));

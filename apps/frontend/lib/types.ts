@@ -14,6 +14,8 @@ export interface ChatMessage {
   content: string;
   created_at: string;
   tool_calls?: string[];
+  /** A reply being streamed: its tool steps so far. */
+  steps?: ToolStep[];
 }
 
 export interface ChatReply {
@@ -26,4 +28,17 @@ export interface ValidationIssue {
   loc?: (string | number)[];
   msg?: string;
   type?: string;
+}
+
+/** The task a tool step is about, as the backend names it in its chat events. */
+export interface TaskRef {
+  id?: number;
+  title?: string;
+}
+
+/** One tool step of a streamed chat turn, as the page shows it ("Adding 'buy milk'…"). */
+export interface ToolStep {
+  tool: string;
+  task?: TaskRef;
+  state: 'running' | 'done' | 'failed';
 }

@@ -9,11 +9,13 @@ interface ChatInputProps {
   value: string;
   onChange: (value: string) => void;
   onSend: () => void;
+  /** Ends the turn being answered (shown instead of Send while waiting). */
+  onStop: () => void;
   disabled: boolean;
 }
 
 /** Enter sends, Shift+Enter starts a new line; the counter appears near the 2000-character limit. */
-export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps) {
+export function ChatInput({ value, onChange, onSend, onStop, disabled }: ChatInputProps) {
   const trimmed = value.trim();
   const canSend = !disabled && trimmed.length > 0 && value.length <= MAX_MESSAGE_LENGTH;
 
@@ -47,9 +49,15 @@ export function ChatInput({ value, onChange, onSend, disabled }: ChatInputProps)
           </p>
         )}
       </div>
-      <button type="submit" className="btn-primary h-[42px]" disabled={!canSend}>
-        {disabled ? 'Sending…' : 'Send'}
-      </button>
+      {disabled ? (
+        <button type="button" className="btn-secondary h-[42px]" onClick={onStop}>
+          Stop
+        </button>
+      ) : (
+        <button type="submit" className="btn-primary h-[42px]" disabled={!canSend}>
+          Send
+        </button>
+      )}
     </form>
   );
 }
