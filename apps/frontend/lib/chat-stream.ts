@@ -18,9 +18,11 @@ function parseBlock(block: string): ChatStreamEvent | undefined {
   return event === 'done' ? { type: 'done', reply: payload as ChatReply } : ({ type: event, ...payload } as ChatStreamEvent);
 }
 
-/** Yields each event as soon as its bytes have arrived. */
-export async function* chatEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatStreamEvent> {
+/** Yields each event as soon as its bytes have arrived; ends (without a `done` event) when `signal` aborts. */
+export async function* chatEvents(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<ChatStreamEvent> {
   const reader = body.getReader();
+  // Chromium leaves a pending read of an aborted fetch's body unsettled: cancel it ourselves.
+  signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
   const decoder = new TextDecoder();
   let buffer = '';
   for (;;) {

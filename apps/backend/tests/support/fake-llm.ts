@@ -65,6 +65,8 @@ const chunk = (delta: Record<string, unknown>, finishReason: string | null = nul
   })}\n\n`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Answers written to their end (the client may hang up as soon as it has read the last chunk). */
+const sentInFull = new WeakSet<ServerResponse>();
 
 async function streamCompletion(res: ServerResponse, message: ScriptedMessage, chunkDelayMs: number): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -77,6 +79,8 @@ async function streamCompletion(res: ServerResponse, message: ScriptedMessage, c
   for (const [index, call] of (message.tool_calls ?? []).entries()) {
     res.write(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: call.function }] }));
   }
+  if (res.destroyed) return;
+  sentInFull.add(res);
   res.write(chunk({}, message.tool_calls ? 'tool_calls' : 'stop'));
   res.end('data: [DONE]\n\n');
 }
@@ -140,7 +144,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       fake.open++;
       res.on('close', () => {
         fake.open--;
-        if (!res.writableFinished) fake.abandoned++;
+        if (!res.writableFinished && !sentInFull.has(res)) fake.abandoned++;
       });
       void answer(res, queue.shift() ?? fallback ?? providerError(500), request.stream === true);
     });

@@ -65,7 +65,7 @@ export function ChatPanel({ initialMessages }: { initialMessages: ChatMessage[] 
     }
     if (!response.ok) throw await apiErrorOf(response);
     if (!response.headers.get('content-type')?.startsWith(EVENT_STREAM) || !response.body) return (await response.json()) as ChatReply;
-    for await (const event of chatEvents(response.body)) {
+    for await (const event of chatEvents(response.body, signal)) {
       const reply = onEvent(replyId, event);
       if (reply) return reply;
     }
