@@ -54,7 +54,8 @@ describe.skipIf(!TEST_DATABASE_URL)(`slow chat turns on PostgreSQL (${TEST_DATAB
     await llm?.close();
   });
 
-  it(`keeps another user's task list fast and /ready 200 while ${SLOW_TURNS} turns wait on the model`, async () => {
+  it("keeps another user's task list fast and /ready 200 while 6 turns wait on the model", async () => {
+    expect(SLOW_TURNS).toBe(6); // the name says so
     // Each turn: a slow call that asks for add_task, the tool's short transaction, then a slow final answer.
     llm.script(
       ...Array.from({ length: SLOW_TURNS }, (_, i) => callTool('add_task', { title: `slow task ${i}` }, { delayMs: MODEL_DELAY_MS })),

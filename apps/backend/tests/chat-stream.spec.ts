@@ -23,7 +23,8 @@ async function eventually(check: () => Promise<boolean> | boolean, what: string,
 
 /** Reads a live event stream, handing each event to `onEvent` as it arrives. */
 async function readEvents(response: Response, onEvent: (event: StreamEvent) => void): Promise<void> {
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  if (!response.body) throw new Error(`no body (status ${response.status})`);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();

@@ -66,7 +66,8 @@ export type AgentLog = Pick<FastifyBaseLogger, 'warn' | 'debug'>;
 const byName = new Map<string, TaskTool>(taskTools.map((t) => [t.name, t]));
 
 function toolDefinition(tool: TaskTool): ChatCompletionTool {
-  const { $schema: _ignored, ...parameters } = z.toJSONSchema(tool.parameters, { io: 'input' });
+  const parameters: Record<string, unknown> = z.toJSONSchema(tool.parameters, { io: 'input' });
+  delete parameters.$schema;
   return { type: 'function', function: { name: tool.name, description: tool.description, parameters } };
 }
 

@@ -51,11 +51,11 @@ export async function chatRoutes(parent: FastifyInstance, options: ChatRouteOpti
    * run commits in a short transaction of its own, and the messages are written at the end. A turn
    * that fails or is stopped puts back what its tools changed, so it leaves nothing half-written.
    */
-  async function runTurn(userId: string, message: string, signal: AbortSignal, onEvent?: (event: ChatEvent) => void) {
+  async function runTurn(agent: ChatAgent, userId: string, message: string, signal: AbortSignal, onEvent?: (event: ChatEvent) => void) {
     const history = await recentMessages(db, userId, MODEL_HISTORY);
     const changes: TaskChange[] = [];
     try {
-      const reply = await agent!.reply({ db, userId, history, message, signal, onEvent, onChanges: (c) => changes.push(...c) });
+      const reply = await agent.reply({ db, userId, history, message, signal, onEvent, onChanges: (c) => changes.push(...c) });
       if (signal.aborted) fail({ kind: 'chat-stopped' });
       await db.transaction(async (tx) => {
         await lockConversation(tx, userId);
@@ -102,11 +102,11 @@ export async function chatRoutes(parent: FastifyInstance, options: ChatRouteOpti
         if (!reply.raw.writableFinished) stop.abort();
       });
       const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(options.turnBudgetMs)]);
-      if (!wantsEventStream(request)) return runTurn(userId, message, signal);
+      if (!wantsEventStream(request)) return runTurn(agent, userId, message, signal);
 
       const events = new PassThrough();
       const send = (event: string, data: unknown) => events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      void runTurn(userId, message, signal, ({ type, ...data }) => send(type, data))
+      void runTurn(agent, userId, message, signal, ({ type, ...data }) => send(type, data))
         .then((result) => send('done', result))
         .catch((error: unknown) => {
           if (!(error instanceof DomainError)) request.log.error({ err: error }, 'chat turn failed');

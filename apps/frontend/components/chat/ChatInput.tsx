@@ -49,12 +49,13 @@ export function ChatInput({ value, onChange, onSend, onStop, disabled }: ChatInp
           </p>
         )}
       </div>
+      {/* Separate keys: were Stop's node reused as Send, the click that stopped the turn would submit the form again. */}
       {disabled ? (
-        <button type="button" className="btn-secondary h-[42px]" onClick={onStop}>
+        <button key="stop" type="button" className="btn-secondary h-[42px]" onClick={onStop}>
           Stop
         </button>
       ) : (
-        <button type="submit" className="btn-primary h-[42px]" disabled={!canSend}>
+        <button key="send" type="submit" className="btn-primary h-[42px]" disabled={!canSend}>
           Send
         </button>
       )}
