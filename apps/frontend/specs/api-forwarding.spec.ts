@@ -101,7 +101,8 @@ describe('same-origin API forwarding', () => {
     expect(backend.requests[0].headers.accept).toBe('text/event-stream');
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
-    const reader = response.body!.getReader();
+    if (!response.body) throw new Error('the stream has no body');
+    const reader = response.body.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toBe(events[0]);
     expect(backend.progress.written).toBeLessThan(events.length);
