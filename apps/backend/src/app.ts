@@ -63,7 +63,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   const tokens = createTokenService(config.jwt);
   const agent =
     dependencies.agent === undefined
-      ? config.llm && createChatAgent(config.llm, { log: (m) => app.log.warn(m) })
+      ? config.llm && createChatAgent(config.llm, config.chat, app.log)
       : (dependencies.agent ?? undefined);
 
   const health = createHealth({
@@ -108,14 +108,14 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   app.get('/', { schema: { hide: true } }, async () => ({ message: 'Todo AI Chatbot API', version: APP_VERSION, docs: '/docs' }));
   await app.register(authRoutes, { db, tokens, perMinute: config.rateLimit.authPerMinute });
   await app.register(taskRoutes, { database });
-  await app.register(chatRoutes, { db, agent, perMinute: config.rateLimit.chatPerMinute });
+  await app.register(chatRoutes, { db, agent, perMinute: config.rateLimit.chatPerMinute, turnBudgetMs: config.chat.turnBudgetMs });
   await app.register(mcpRoutes, { db });
   return app;
 }
 
 /** PostgreSQL is migrated by `main.js migrate` (once per deploy); embedded PGlite migrates itself. */
 async function openEmbeddedOrExternal(config: Config, app: FastifyInstance): Promise<Database> {
-  const database = await openDatabase({ url: config.databaseUrl, pgliteDataDir: config.pgliteDataDir });
+  const database = await openDatabase({ url: config.databaseUrl, pgliteDataDir: config.pgliteDataDir, poolMax: config.databasePoolMax });
   if (database.kind === 'pglite') {
     try {
       const report = await migrate(database);

@@ -13,14 +13,29 @@ export interface Config {
   /** PostgreSQL URL; absent means the embedded PGlite database in `pgliteDataDir`. */
   databaseUrl?: string;
   pgliteDataDir: string;
+  /** Pooled PostgreSQL connections per process; replicas × this must stay within the server's max_connections. */
+  databasePoolMax: number;
   jwt: { secret: string; algorithm: JwtAlgorithm; expireDays: number; ephemeral: boolean };
   /** Absent when no key is configured: chat answers 503, everything else works. */
   llm?: { apiKey: string; baseURL?: string; model: string };
+  /** How long a chat turn may take; the defaults keep a turn inside the frontend's CHAT_TIMEOUT_MS. */
+  chat: ChatLimits;
   corsOrigins: string[];
   logLevel: LogLevel;
   shutdownDelayMs: number;
   rateLimit: { authPerMinute: number; chatPerMinute: number };
   trustProxy: boolean;
+}
+
+export interface ChatLimits {
+  /** One call to the model, from request to its last streamed byte. */
+  llmTimeoutMs: number;
+  /** Further attempts of a model call that failed before it streamed anything. */
+  llmMaxRetries: number;
+  /** The whole turn: every model call and tool run of one message. */
+  turnBudgetMs: number;
+  /** Model calls per message (each may ask for tools). */
+  maxAgentTurns: number;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +48,8 @@ type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const JWT_ALGORITHMS: JwtAlgorithm[] = ['HS256', 'HS384', 'HS512'];
+/** Pooled connections per backend process unless DATABASE_POOL_MAX says otherwise. */
+export const DEFAULT_DATABASE_POOL_MAX = 10;
 const OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
 
 function text(env: Env, name: string): string | undefined {
@@ -101,6 +118,19 @@ function llm(env: Env): Config['llm'] {
   return { apiKey, baseURL, model };
 }
 
+function chatLimits(env: Env): ChatLimits {
+  const limits = {
+    llmTimeoutMs: integer(env, 'LLM_TIMEOUT_MS', 20_000, 1000, 600_000),
+    llmMaxRetries: integer(env, 'LLM_MAX_RETRIES', 1, 0, 5),
+    turnBudgetMs: integer(env, 'CHAT_TURN_BUDGET_MS', 45_000, 1000, 600_000),
+    maxAgentTurns: integer(env, 'CHAT_MAX_AGENT_TURNS', 10, 1, 50),
+  };
+  if (limits.llmTimeoutMs > limits.turnBudgetMs) {
+    throw new ConfigError('LLM_TIMEOUT_MS', `(${limits.llmTimeoutMs}) must not exceed CHAT_TURN_BUDGET_MS (${limits.turnBudgetMs})`);
+  }
+  return limits;
+}
+
 /**
  * Reads and validates the environment; throws a ConfigError naming the first bad variable.
  * `migrate` needs only the database: it signs no token, so it runs without JWT_SECRET_KEY even in production
@@ -116,6 +146,7 @@ export function loadConfig(env: Env = process.env, { command = 'serve' }: { comm
     port: integer(env, 'PORT', 8000, 0, 65535),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     pgliteDataDir: text(env, 'PGLITE_DATA_DIR') ?? join(tmpdir(), 'todo-app', 'pglite'),
+    databasePoolMax: integer(env, 'DATABASE_POOL_MAX', DEFAULT_DATABASE_POOL_MAX, 1, 1000),
     jwt: {
       secret: secret ?? randomBytes(32).toString('base64url'),
       algorithm: oneOf(env, 'JWT_ALGORITHM', JWT_ALGORITHMS, 'HS256', (s) => s.toUpperCase()),
@@ -123,6 +154,7 @@ export function loadConfig(env: Env = process.env, { command = 'serve' }: { comm
       ephemeral: !secret,
     },
     llm: llm(env),
+    chat: chatLimits(env),
     corsOrigins: corsOrigins(env),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info', (s) => s.toLowerCase()),
     shutdownDelayMs: integer(env, 'SHUTDOWN_DELAY_MS', nodeEnv === 'production' ? 5000 : 0, 0, 120_000),

@@ -13,7 +13,10 @@ export type Failure =
   | { kind: 'email-taken' }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   | { kind: 'chat-not-configured' }
-  | { kind: 'provider-failed' };
+  | { kind: 'provider-failed' }
+  | { kind: 'chat-timeout' }
+  | { kind: 'chat-stopped' }
+  | { kind: 'too-many-steps' };
 
 export class DomainError extends Error {
   constructor(readonly failure: Failure) {

@@ -24,6 +24,8 @@ async function serve(config: Config): Promise<void> {
   const shutdown = createShutdown({
     health: app.health,
     delayMs: config.shutdownDelayMs,
+    // A chat turn in flight ends within its budget: let it finish rather than cut it off.
+    drainTimeoutMs: config.chat.turnBudgetMs + 5000,
     handlerTimeoutMs: 15_000,
     log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
   });

@@ -11,7 +11,7 @@ import {
   startBackend,
   startFrontend,
 } from './support/processes';
-import { type ScriptedLlm, startScriptedLlm } from './support/scripted-llm';
+import { type ScriptedLlm, STORY, startScriptedLlm } from './support/scripted-llm';
 import { signAccessToken } from './support/tokens';
 
 const JWT_SECRET = 'frontend-e2e-secret-key-that-is-long-enough-1234567890';
@@ -185,6 +185,42 @@ describe.skipIf(missing.length > 0)('the web app in a real browser against the r
     await ann$.getByText('Start a conversation').waitFor();
     await ann$.reload();
     await ann$.getByText('Start a conversation').waitFor();
+  });
+
+  it('streams a reply: the first words are on screen before the model has finished, and Stop ends the turn', async () => {
+    await ann$.goto(url('/chat'));
+    const stories = ann$.getByTestId('message-assistant').filter({ hasText: 'Once upon a time' });
+    llm.wordDelayMs = 120;
+    try {
+      const sent = Date.now();
+      await ann$.getByLabel('Message').fill('tell me a story');
+      await ann$.getByLabel('Message').press('Enter');
+      await stories.first().waitFor();
+      const firstWordsMs = Date.now() - sent;
+      const modelStillWriting = llm.open > 0;
+      await ann$.getByRole('button', { name: 'Send' }).waitFor();
+      const totalMs = Date.now() - sent;
+      expect(await stories.first().textContent()).toContain(STORY);
+      console.log(`streamed chat turn in the browser: first words after ${firstWordsMs} ms, whole reply after ${totalMs} ms`);
+      expect(modelStillWriting).toBe(true);
+      await screenshot(ann$, '10b-chat-streamed');
+
+      // Slower, so the click surely lands while the reply is being written, however busy the machine.
+      llm.wordDelayMs = 500;
+      const abandoned = llm.abandoned;
+      await ann$.getByLabel('Message').fill('tell me a story');
+      await ann$.getByLabel('Message').press('Enter');
+      await stories.nth(1).waitFor();
+      await ann$.getByRole('button', { name: 'Stop' }).click();
+      await ann$.getByText('Stopped. Nothing was changed.').waitFor();
+      expect(await ann$.getByLabel('Message').inputValue()).toBe('tell me a story');
+      await expect.poll(() => llm.abandoned, { timeout: 10_000 }).toBe(abandoned + 1);
+      await ann$.reload();
+      await stories.first().waitFor();
+      expect(await stories.count()).toBe(1);
+    } finally {
+      llm.wordDelayMs = 0;
+    }
   });
 
   it('logs out, and the protected pages send the visitor to /login', async () => {

@@ -91,3 +91,11 @@ export function apiErrorFrom(response: Pick<Response, 'status' | 'headers'>, bod
   const fields = Array.isArray(detail) ? fieldErrorsOf(detail as ValidationIssue[]) : {};
   return new ApiError(response.status, messageFor(response.status, detail, retryAfter), fields, retryAfter);
 }
+
+/** The ApiError of a non-2xx answer read from the response itself (its JSON `detail` and `Retry-After`). */
+export async function apiErrorOf(response: Response): Promise<ApiError> {
+  return apiErrorFrom(response, await response.json().catch(() => null));
+}
+
+/** An answer's status and detail as the same words the rest of the app shows (a streamed chat's error event). */
+export const apiErrorFor = (status: number, detail: unknown): ApiError => new ApiError(status, messageFor(status, detail));

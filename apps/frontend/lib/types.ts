@@ -9,4 +9,19 @@ export interface ChatMessage {
   content: string;
   created_at: string;
   tool_calls?: string[];
+  /** A reply being streamed: its tool steps so far. */
+  steps?: ToolStep[];
+}
+
+/** The task a tool step is about, as the backend names it in its chat events. */
+export interface TaskRef {
+  id?: number;
+  title?: string;
+}
+
+/** One tool step of a streamed chat turn, as the page shows it ("Adding 'buy milk'…"). */
+export interface ToolStep {
+  tool: string;
+  task?: TaskRef;
+  state: 'running' | 'done' | 'failed';
 }

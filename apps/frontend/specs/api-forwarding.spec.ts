@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startRecordingBackend } from './support/recording-backend';
 import { tokenFor, USER_ID } from './support/tokens';
 
@@ -90,6 +90,25 @@ describe('same-origin API forwarding', () => {
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('42');
     expect(await response.json()).toEqual({ detail: 'Too many requests' });
+  });
+
+  it('forwards a chat event stream as it comes, and ends the backend call when the browser goes away', async () => {
+    const events = ['event: text\ndata: {"delta":"Hel"}\n\n', 'event: text\ndata: {"delta":"lo"}\n\n', 'event: done\ndata: {}\n\n'];
+    backend.answerWith({ status: 200, chunks: events, gapMs: 300 });
+    const browser = new AbortController();
+    const request = browserRequest('/api/chat', { method: 'POST', body: { message: 'hi' }, headers: { accept: 'text/event-stream' } });
+    const response = await chatRoute.POST(new NextRequest(request, { signal: browser.signal }));
+    expect(backend.requests[0].headers.accept).toBe('text/event-stream');
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
+    if (!response.body) throw new Error('the stream has no body');
+    const reader = response.body.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toBe(events[0]);
+    expect(backend.progress.written).toBeLessThan(events.length);
+    browser.abort();
+    await reader.cancel().catch(() => undefined);
+    await vi.waitFor(() => expect(backend.progress.abandoned).toBe(1), { timeout: 3000 });
   });
 
   it('passes 503 "chat not configured" and 502 provider failures through', async () => {

@@ -21,6 +21,23 @@ function typeAndSend(text: string) {
   fireEvent.keyDown(input, { key: 'Enter' });
 }
 
+/** A chat answer as server-sent events that the test writes one by one; the stream errors when the turn is aborted. */
+function fakeEventStream() {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const signals: AbortSignal[] = [];
+  vi.stubGlobal('fetch', vi.fn(async (_input: RequestInfo | URL, init?: RequestInit) => {
+    const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+    init?.signal?.addEventListener('abort', () => controller.error(new DOMException('aborted', 'AbortError')));
+    if (init?.signal) signals.push(init.signal);
+    return new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  }));
+  return {
+    signals,
+    send: (event: string, data: unknown) => act(async () => controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`))),
+  };
+}
+
 describe('ChatPanel', () => {
   it('offers example prompts when the conversation is empty', () => {
     render(<ChatPanel initialMessages={[]} />);
@@ -82,5 +99,44 @@ describe('ChatPanel', () => {
     await waitFor(() => expect(screen.queryByText('hello')).toBeNull());
     expect(calls[0]).toEqual({ method: 'DELETE', path: '/api/conversations/clear', body: undefined });
     expect(screen.getByText('Start a conversation')).toBeTruthy();
+  });
+
+  it('shows each tool step and the words as they stream in, then the finished reply', async () => {
+    const stream = fakeEventStream();
+    render(<ChatPanel initialMessages={history} />);
+    typeAndSend('add buy milk');
+    await stream.send('tool-started', { tool: 'add_task', task: { title: 'buy milk' } });
+    expect((await screen.findByTestId('tool-step')).textContent).toBe("Adding 'buy milk'…");
+    await stream.send('tool-finished', { tool: 'add_task', ok: true, task: { id: 4, title: 'buy milk' } });
+    expect(screen.getByTestId('tool-step').textContent).toBe("Added 'buy milk'");
+    await stream.send('text', { delta: 'Added ' });
+    await screen.findByText('Added');
+    expect(screen.queryByTestId('typing-indicator')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Stop' })).toBeTruthy();
+    await stream.send('done', { conversation_id: 'c', response: 'Added buy milk.', tool_calls: ['add_task'] });
+    await screen.findByText('Added buy milk.');
+    expect(screen.getByTestId('tool-badge').getAttribute('data-tool')).toBe('add_task');
+    expect(screen.getByRole('button', { name: 'Send' })).toBeTruthy();
+  });
+
+  it('stops a turn: the request is aborted and the message goes back into the input', async () => {
+    const stream = fakeEventStream();
+    render(<ChatPanel initialMessages={history} />);
+    typeAndSend('add buy milk');
+    await stream.send('text', { delta: 'Working on it' });
+    await screen.findByText('Working on it');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Stop' })));
+    expect(stream.signals[0].aborted).toBe(true);
+    expect((await screen.findByText('Stopped. Nothing was changed.'))).toBeTruthy();
+    expect(screen.queryByText('Working on it')).toBeNull();
+    expect((screen.getByLabelText('Message') as HTMLTextAreaElement).value).toBe('add buy milk');
+  });
+
+  it('shows the error of a failed streamed turn', async () => {
+    const stream = fakeEventStream();
+    render(<ChatPanel initialMessages={history} />);
+    typeAndSend('hello');
+    await stream.send('error', { status: 504, detail: 'The AI assistant took too long to answer; nothing was changed. Please try again.' });
+    expect((await screen.findByRole('alert')).textContent).toMatch(/took too long/);
   });
 });

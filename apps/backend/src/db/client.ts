@@ -4,6 +4,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
+import { DEFAULT_DATABASE_POOL_MAX } from '../config';
 import { schema } from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -43,7 +44,7 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.url
-    ? openPostgres(options.url, options.poolMax ?? 10)
+    ? openPostgres(options.url, options.poolMax ?? DEFAULT_DATABASE_POOL_MAX)
     : openPglite(options.pgliteDataDir ?? 'memory://', options.pgliteTemplate);
 }
 

@@ -11,7 +11,7 @@ interface Answer {
 }
 
 /** The one place where domain failures become HTTP answers. */
-function answerFor(failure: Failure): Answer {
+export function answerFor(failure: Failure): Answer {
   switch (failure.kind) {
     case 'not-authenticated':
       return { status: 401, detail: 'Not authenticated', bearerChallenge: true };
@@ -35,6 +35,13 @@ function answerFor(failure: Failure): Answer {
       return { status: 503, detail: 'The AI assistant is not configured on this server (no OPENAI_API_KEY). Tasks still work.' };
     case 'provider-failed':
       return { status: 502, detail: 'The AI provider did not answer. Please try again in a moment.' };
+    case 'chat-timeout':
+      return { status: 504, detail: 'The AI assistant took too long to answer; nothing was changed. Please try again.' };
+    case 'chat-stopped':
+      // 499 (client closed request): the user stopped the turn; nobody is left to read this.
+      return { status: 499, detail: 'The reply was stopped; nothing was changed.' };
+    case 'too-many-steps':
+      return { status: 502, detail: 'The AI assistant needed too many steps for this message; nothing was changed. Try a simpler request.' };
   }
 }
 

@@ -2,9 +2,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ChatBody, ChatReply, History, Message, UserPath } from '@todo/api-contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { ChatAgent } from '../chat/agent';
+import { PassThrough } from 'node:stream';
+import type { ChatAgent, ChatEvent } from '../chat/agent';
 import type { Db } from '../db/client';
-import { fail } from '../errors';
+import { DomainError, fail } from '../errors';
+import { answerFor } from '../plugins/errors';
 import { currentUser } from '../plugins/auth';
 import {
   appendMessages,
@@ -14,6 +16,7 @@ import {
   lockConversation,
   recentMessages,
 } from '../services/conversations';
+import { undoTaskChanges, type TaskChange } from '../services/task-changes';
 
 /** Messages of earlier turns sent to the model with each new one. */
 const MODEL_HISTORY = 20;
@@ -25,7 +28,13 @@ export interface ChatRouteOptions {
   /** Absent when no LLM key is configured: chat answers 503, history still works. */
   agent?: ChatAgent;
   perMinute: number;
+  /** A whole turn's time (CHAT_TURN_BUDGET_MS): every model call and tool run of one message. */
+  turnBudgetMs: number;
 }
+
+const INTERNAL_ERROR = { status: 500, detail: 'Internal Server Error' };
+
+const wantsEventStream = (request: FastifyRequest) => /\btext\/event-stream\b/.test(request.headers.accept ?? '');
 
 const failures = { 401: Type.Ref('Detail'), 404: Type.Ref('Detail'), 422: Type.Ref('ValidationDetail') };
 
@@ -36,6 +45,34 @@ export async function chatRoutes(parent: FastifyInstance, options: ChatRouteOpti
   app.addHook('onRequest', app.authenticate);
   app.addHook('preHandler', app.requireOwnPath);
   const common = { tags: ['chat'], security: [{ bearer: [] }], params: UserPath };
+
+  /**
+   * One turn. No connection or transaction is held while the model thinks: history is read, each tool
+   * run commits in a short transaction of its own, and the messages are written at the end. A turn
+   * that fails or is stopped puts back what its tools changed, so it leaves nothing half-written.
+   */
+  async function runTurn(agent: ChatAgent, userId: string, message: string, signal: AbortSignal, onEvent?: (event: ChatEvent) => void) {
+    const history = await recentMessages(db, userId, MODEL_HISTORY);
+    const changes: TaskChange[] = [];
+    try {
+      const reply = await agent.reply({ db, userId, history, message, signal, onEvent, onChanges: (c) => changes.push(...c) });
+      if (signal.aborted) fail({ kind: 'chat-stopped' });
+      await db.transaction(async (tx) => {
+        await lockConversation(tx, userId);
+        const conversationId = await ensureConversation(tx, userId);
+        await appendMessages(tx, conversationId, userId, [
+          { role: 'user', content: message },
+          { role: 'assistant', content: reply.response },
+        ]);
+      });
+      return { conversation_id: conversationLabel(userId), response: reply.response, tool_calls: reply.toolCalls };
+    } catch (error) {
+      await undoTaskChanges(db, userId, changes).catch((undoError: unknown) =>
+        app.log.error({ err: undoError }, 'chat: could not undo the tool changes of a failed turn'),
+      );
+      throw error;
+    }
+  }
 
   app.post(
     '/api/:user_id/chat',
@@ -50,28 +87,38 @@ export async function chatRoutes(parent: FastifyInstance, options: ChatRouteOpti
       },
       schema: {
         ...common,
-        summary: 'Send a message to the task assistant',
+        summary: 'Send a message to the task assistant (JSON, or server-sent events with Accept: text/event-stream)',
         body: ChatBody,
-        response: { 200: ChatReply, ...failures, 429: Type.Ref('Detail'), 502: Type.Ref('Detail'), 503: Type.Ref('Detail') },
+        response: { 200: ChatReply, ...failures, 429: Type.Ref('Detail'), 502: Type.Ref('Detail'), 503: Type.Ref('Detail'), 504: Type.Ref('Detail') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       if (!agent) return fail({ kind: 'chat-not-configured' });
       const userId = currentUser(request).id;
       const { message } = request.body;
-      // One transaction per turn: if the provider fails midway, the tools' changes and the
-      // messages are rolled back together, so nothing is half-written.
-      return db.transaction(async (tx) => {
-        await lockConversation(tx, userId);
-        const conversationId = await ensureConversation(tx, userId);
-        const history = await recentMessages(tx, userId, MODEL_HISTORY);
-        const reply = await agent.reply({ db: tx, userId, history, message });
-        await appendMessages(tx, conversationId, userId, [
-          { role: 'user', content: message },
-          { role: 'assistant', content: reply.response },
-        ]);
-        return { conversation_id: conversationLabel(userId), response: reply.response, tool_calls: reply.toolCalls };
+      // The client going away (the Stop button) ends the turn: no further model call, nothing kept.
+      const stop = new AbortController();
+      reply.raw.on('close', () => {
+        if (!reply.raw.writableFinished) stop.abort();
       });
+      const signal = AbortSignal.any([stop.signal, AbortSignal.timeout(options.turnBudgetMs)]);
+      if (!wantsEventStream(request)) return runTurn(agent, userId, message, signal);
+
+      const events = new PassThrough();
+      const send = (event: string, data: unknown) => events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      void runTurn(agent, userId, message, signal, ({ type, ...data }) => send(type, data))
+        .then((result) => send('done', result))
+        .catch((error: unknown) => {
+          if (!(error instanceof DomainError)) request.log.error({ err: error }, 'chat turn failed');
+          const { status, detail } = error instanceof DomainError ? answerFor(error.failure) : INTERNAL_ERROR;
+          send('error', { status, detail });
+        })
+        .finally(() => events.end());
+      return reply
+        .type('text/event-stream; charset=utf-8')
+        .header('cache-control', 'no-cache, no-transform')
+        .header('x-accel-buffering', 'no') // nginx ingress: pass each event on as it comes
+        .send(events);
     },
   );
 

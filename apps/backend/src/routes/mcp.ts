@@ -3,16 +3,21 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/client';
 import { currentUser } from '../plugins/auth';
+import { runTool, ToolRunError, type ToolFailureLog } from '../tools/run-tool';
 import { taskTools } from '../tools/task-tools';
 
 const SERVER_INFO = { name: 'todo-mcp-server', version: '1.0.0' };
 
 /** A Model Context Protocol server for the token's user, with the chat agent's five tools. */
-function createMcpServer(db: Db, userId: string): McpServer {
+function createMcpServer(db: Db, userId: string, log: ToolFailureLog): McpServer {
   const server = new McpServer(SERVER_INFO);
   for (const tool of taskTools) {
     server.registerTool(tool.name, { description: tool.description, inputSchema: tool.parameters.shape }, async (args) => {
-      const result = await tool.run(db, userId, args as never);
+      // A failure inside the tool is told in words, never as the database's error (SQL, the user's id).
+      const result = await runTool(tool, db, userId, args, log).catch((error: unknown) => {
+        if (error instanceof ToolRunError) return error.result;
+        throw error;
+      });
       return { content: [{ type: 'text' as const, text: result.text }], isError: !result.ok };
     });
   }
@@ -27,7 +32,7 @@ export async function mcpRoutes(app: FastifyInstance, options: { db: Db }) {
   app.addHook('onRequest', app.authenticate);
 
   app.post('/mcp', { schema: { tags: ['mcp'], summary: 'MCP Streamable HTTP endpoint (JSON-RPC)', security: [{ bearer: [] }] } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const server = createMcpServer(options.db, currentUser(request).id);
+    const server = createMcpServer(options.db, currentUser(request).id, request.log);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     reply.hijack();
     reply.raw.on('close', () => {

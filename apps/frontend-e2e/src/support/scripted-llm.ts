@@ -1,10 +1,11 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A scripted OpenAI-compatible provider on 127.0.0.1 (the only fake in the browser tests). It answers
- * both the Chat Completions and the Responses API, non-streaming:
+ * both the Chat Completions API (streamed when asked, as the backend does) and the Responses API:
  * - a user turn "add task <title>" → a call of the add_task tool, then a confirmation once the tool ran;
+ * - "tell me a story" → STORY, streamed a word every `wordDelayMs`;
  * - anything else → a plain greeting.
  * `delayMs` slows every answer (for the shutdown test).
  */
@@ -12,8 +13,15 @@ export interface ScriptedLlm {
   baseUrl: string;
   requests: unknown[];
   delayMs: number;
+  wordDelayMs: number;
+  /** Answers being written now, and answers whose reader hung up before their end (a stopped turn). */
+  open: number;
+  abandoned: number;
   close(): Promise<void>;
 }
+
+export const STORY =
+  'Once upon a time a tidy fox kept every task on a list, ticked each one off before dusk, and slept well because nothing was forgotten. The end.';
 
 type ChatMessage = { role: string; content?: unknown; tool_calls?: unknown };
 type ResponsesItem = { role?: string; type?: string; content?: unknown; output?: unknown };
@@ -28,6 +36,7 @@ function planFor(lastUserText: string, toolRan: boolean): { tool?: { name: strin
   const add = /add task (.+)/i.exec(lastUserText);
   if (add && !toolRan) return { tool: { name: 'add_task', args: { title: add[1].trim(), description: null } } };
   if (add) return { text: `✅ Added "${add[1].trim()}" to your tasks.` };
+  if (/tell me a story/i.test(lastUserText)) return { text: STORY };
   return { text: 'Hello! I can add, list, complete, update and delete your tasks.' };
 }
 
@@ -72,12 +81,35 @@ function response(body: { model?: string; input?: string | ResponsesItem[] }) {
   };
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Answers written to their end (the client may hang up as soon as it has read the last chunk). */
+const sentInFull = new WeakSet<ServerResponse>();
+
+/** A chat completion as the streamed chunks of the Chat Completions API, its text a word at a time. */
+async function streamCompletion(res: ServerResponse, completion: ReturnType<typeof chatCompletion>, wordDelayMs: number) {
+  const [{ message, finish_reason: finishReason }] = completion.choices;
+  const chunk = (delta: object, finish: string | null = null) =>
+    `data: ${JSON.stringify({ id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.write(chunk({ role: 'assistant', content: '' }));
+  for (const word of (typeof message.content === 'string' ? message.content : '').match(/\S+\s*/g) ?? []) {
+    if (res.destroyed) return;
+    res.write(chunk({ content: word }));
+    if (wordDelayMs) await sleep(wordDelayMs);
+  }
+  if (res.destroyed) return;
+  sentInFull.add(res);
+  const calls = (message as { tool_calls?: { id: string; function: object }[] }).tool_calls ?? [];
+  calls.forEach((call, index) => res.write(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: call.function }] })));
+  res.end(`${chunk({}, finishReason)}data: [DONE]\n\n`);
+}
+
 /**
  * Listens on 127.0.0.1 and a free port by default. The deploy e2e runs this same file in a pod (Node strips
  * the types) with `{ host: '0.0.0.0', port: 443 }`, so it must stay free of TypeScript-only runtime syntax.
  */
 export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }: { host?: string; port?: number } = {}): Promise<ScriptedLlm> {
-  const state = { requests: [] as unknown[], delayMs: 0 };
+  const state = { requests: [] as unknown[], delayMs: 0, wordDelayMs: 0, open: 0, abandoned: 0 };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -89,7 +121,13 @@ export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }:
         : req.url?.endsWith('/responses')
           ? response(body)
           : null;
+      state.open++;
+      res.on('close', () => {
+        state.open--;
+        if (!res.writableFinished && !sentInFull.has(res)) state.abandoned++;
+      });
       setTimeout(() => {
+        if (answer && 'choices' in answer && body.stream === true) return void streamCompletion(res, answer, state.wordDelayMs);
         res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer ?? { error: { message: `scripted provider has no ${req.url}` } }));
       }, state.delayMs);
@@ -107,6 +145,18 @@ export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }:
     },
     set delayMs(value: number) {
       state.delayMs = value;
+    },
+    get wordDelayMs() {
+      return state.wordDelayMs;
+    },
+    set wordDelayMs(value: number) {
+      state.wordDelayMs = value;
+    },
+    get open() {
+      return state.open;
+    },
+    get abandoned() {
+      return state.abandoned;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

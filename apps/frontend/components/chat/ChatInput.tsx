@@ -13,13 +13,15 @@ interface ChatInputProps {
   value: string;
   onChange: (value: string) => void;
   onSend: () => void;
+  /** Ends the turn being answered (shown instead of Send while waiting). */
+  onStop: () => void;
   disabled: boolean;
   /** The server action the form posts to before hydration (the hydrated form sends with `onSend`). */
   action: (data: FormData) => void;
 }
 
 /** Enter sends, Shift+Enter starts a new line; the counter appears near the character limit. */
-export function ChatInput({ value, onChange, onSend, disabled, action }: ChatInputProps) {
+export function ChatInput({ value, onChange, onSend, onStop, disabled, action }: ChatInputProps) {
   const hydrated = useHydrated();
   const length = characterCount(value);
   const canSend = !disabled && !validateChatMessage(value);
@@ -56,10 +58,17 @@ export function ChatInput({ value, onChange, onSend, disabled, action }: ChatInp
           </p>
         )}
       </div>
-      {/* Before hydration typing does not reach `value`, so the button cannot wait for it. */}
-      <button type="submit" className="btn-primary h-[42px]" disabled={hydrated && !canSend}>
-        {disabled ? 'Sending…' : 'Send'}
-      </button>
+      {/* Separate keys: were Stop's node reused as Send, the click that stopped the turn would submit the form again. */}
+      {disabled ? (
+        <button key="stop" type="button" className="btn-secondary h-[42px]" onClick={onStop}>
+          Stop
+        </button>
+      ) : (
+        // Before hydration typing does not reach `value`, so the button cannot wait for it.
+        <button key="send" type="submit" className="btn-primary h-[42px]" disabled={hydrated && !canSend}>
+          Send
+        </button>
+      )}
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useEffect, useRef } from 'react';
 import { LocalTime } from '@/components/LocalTime';
 import type { ChatMessage } from '@/lib/types';
 import { ToolBadges } from './ToolBadges';
+import { ToolSteps } from './ToolSteps';
 
 export const EXAMPLE_PROMPTS = [
   'add task buy groceries',
@@ -22,7 +23,7 @@ export function MessageList({ messages, waiting, onExample }: MessageListProps) 
   const end = useRef<HTMLDivElement>(null);
   useEffect(() => {
     end.current?.scrollIntoView?.({ block: 'end' });
-  }, [messages.length, waiting]);
+  }, [messages.length, messages.at(-1)?.content.length, waiting]);
 
   if (messages.length === 0 && !waiting) {
     return (
@@ -54,6 +55,7 @@ export function MessageList({ messages, waiting, onExample }: MessageListProps) 
               }`}
             >
               <span className="sr-only">{mine ? 'You' : 'Assistant'}: </span>
+              {message.steps && <ToolSteps steps={message.steps} />}
               <p className="whitespace-pre-wrap break-words">{message.content}</p>
               {message.tool_calls && <ToolBadges tools={message.tool_calls} />}
               <p className={`mt-1 text-right text-[11px] ${mine ? 'text-brand-100' : 'text-slate-400'}`}>

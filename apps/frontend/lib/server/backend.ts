@@ -31,6 +31,8 @@ export interface BackendRequest {
   body?: BodyInit | null;
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** The browser's own request signal: a client that goes away (Stop) ends the backend call too. */
+  signal?: AbortSignal;
 }
 
 /** Path of a per-user backend route: `/api/{user_id}/...`. */
@@ -63,12 +65,14 @@ export async function backendFetch(path: string, request: BackendRequest = {}): 
   const method = request.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
   if (request.session) headers.authorization = `Bearer ${request.session.token}`;
-  const signal = AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs);
+  const timeout = AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs);
+  const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
   for (let attempt = 0; ; attempt++) {
     try {
       return await fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal });
     } catch (error) {
       const name = (error as Error | undefined)?.name;
+      if (request.signal?.aborted) throw error; // the browser went away: nobody is waiting for an answer
       if (name === 'TimeoutError' || name === 'AbortError') throw new BackendUnavailableError('timeout');
       const again = IDEMPOTENT.has(method.toUpperCase()) || NEVER_SENT.has(errorCode(error) ?? '');
       if (!again || attempt >= RETRY_DELAYS_MS.length || signal.aborted) throw new BackendUnavailableError('unreachable');

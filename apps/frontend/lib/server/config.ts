@@ -6,7 +6,7 @@ export interface FrontendConfig {
   backendUrl: string;
   /** Timeout for ordinary API calls to the backend. */
   backendTimeoutMs: number;
-  /** Chat turns wait on the LLM provider, so they get a longer budget. */
+  /** Chat turns wait on the LLM provider: longer than the backend's CHAT_TURN_BUDGET_MS (45 s), shorter than the pod's drain. */
   chatTimeoutMs: number;
   /** Timeout of the readiness probe's call to the backend's /health. */
   readinessTimeoutMs: number;
@@ -51,7 +51,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
   return {
     backendUrl,
     backendTimeoutMs: positiveInt(env.BACKEND_TIMEOUT_MS, 15_000, 'BACKEND_TIMEOUT_MS'),
-    chatTimeoutMs: positiveInt(env.CHAT_TIMEOUT_MS, 90_000, 'CHAT_TIMEOUT_MS'),
+    chatTimeoutMs: positiveInt(env.CHAT_TIMEOUT_MS, 50_000, 'CHAT_TIMEOUT_MS'),
     readinessTimeoutMs: positiveInt(env.READINESS_TIMEOUT_MS, 2_000, 'READINESS_TIMEOUT_MS'),
     shutdownDelayMs: positiveInt(env.SHUTDOWN_DELAY_MS, production ? 5_000 : 0, 'SHUTDOWN_DELAY_MS'),
     trustProxy: flag(env.TRUST_PROXY, 'TRUST_PROXY'),

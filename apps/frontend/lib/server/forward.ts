@@ -27,7 +27,14 @@ export interface ForwardOptions {
   /** Per-user route: needs the session cookie, `/api/{user_id}` is prepended. */
   perUser?: boolean;
   timeoutMs?: number;
+  /**
+   * The route may answer as server-sent events: the browser's Accept goes to the backend, an event
+   * stream comes back unbuffered, and the browser going away ends the backend call.
+   */
+  stream?: boolean;
 }
+
+const EVENT_STREAM = 'text/event-stream';
 
 function jsonError(status: number, detail: string, headers?: HeadersInit): NextResponse {
   return NextResponse.json({ detail }, { status, headers });
@@ -44,11 +51,22 @@ export function requestHeaders(request: { headers: Pick<Headers, 'get'> }): Reco
   return headers;
 }
 
+function streamAccept(request: NextRequest): Record<string, string> {
+  return request.headers.get('accept')?.includes(EVENT_STREAM) ? { accept: EVENT_STREAM } : {};
+}
+
 export async function passThrough(response: Response): Promise<NextResponse> {
   const headers = new Headers();
   for (const name of PASSED_RESPONSE_HEADERS) {
     const value = response.headers.get(name);
     if (value !== null) headers.set(name, value);
+  }
+  if (headers.get('content-type')?.startsWith(EVENT_STREAM)) {
+    // Each event as it comes: no-transform keeps Next's compression (which buffers) off it, and
+    // X-Accel-Buffering tells an nginx ingress not to hold it either.
+    headers.set('cache-control', 'no-cache, no-transform');
+    headers.set('x-accel-buffering', 'no');
+    return new NextResponse(response.body, { status: response.status, headers });
   }
   const bodyless = response.status === 204 || response.status === 304;
   const body = bodyless ? null : await response.arrayBuffer();
@@ -76,9 +94,10 @@ export async function forwardToBackend(request: NextRequest, options: ForwardOpt
     backendResponse = await backendFetch(session ? userPath(session, options.path) : options.path, {
       method: request.method,
       session,
-      headers: requestHeaders(request),
+      headers: { ...requestHeaders(request), ...(options.stream ? streamAccept(request) : {}) },
       body: hasBody ? await request.arrayBuffer() : null,
       timeoutMs: options.timeoutMs ?? frontendConfig().backendTimeoutMs,
+      signal: options.stream ? request.signal : undefined,
     });
   } catch (error) {
     if (error instanceof BackendUnavailableError) {
