@@ -148,7 +148,7 @@ export function externalPostgresManifests(namespace: string, image: string, pass
       metadata: { name: POSTGRES_NAME, namespace, labels },
       spec: {
         podSelector: { matchLabels: labels },
-        policyTypes: ['Ingress', 'Egress'],
+        policyTypes: ['Ingress'],
         ingress: [
           {
             from: [
@@ -160,7 +160,6 @@ export function externalPostgresManifests(namespace: string, image: string, pass
             ports: [{ protocol: 'TCP', port: 5432 }],
           },
         ],
-        egress: [],
       },
     },
   ];

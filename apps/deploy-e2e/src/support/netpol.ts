@@ -27,7 +27,10 @@ function connectScript(host: string, port: number, timeoutMs: number) {
 export function tcpFrom(target: Target, namespace: string, pod: string, host: string, port: number, timeoutMs = 3000): Reach {
   const result = kubectl(target, namespace, ['exec', pod, '--', 'node', '-e', connectScript(host, port, timeoutMs)], { allowFailure: true });
   const word = result.stdout.trim().split('\n').pop() ?? '';
-  if (result.status !== 0 || !word) throw new Error(`kubectl exec ${pod} -n ${namespace} failed (exit ${result.status}): ${result.stderr.trim().slice(-500)}`);
+  if (result.status !== 0 || !word) {
+    const state = kubectl(target, namespace, ['get', 'pod', pod, '-o', 'jsonpath={.status.containerStatuses[0].restartCount} restarts, last state {.status.containerStatuses[0].lastState}'], { allowFailure: true }).stdout;
+    throw new Error(`kubectl exec ${pod} -n ${namespace} (connect to ${host}:${port}) failed (exit ${result.status}): ${result.stderr.trim().slice(-500)}; pod: ${state}`);
+  }
   return word as Reach;
 }
 
@@ -37,7 +40,8 @@ export function tcpFrom(target: Target, namespace: string, pod: string, host: st
  */
 export function probeManifests(namespace: string, image: string): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': PROBE_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
-  const listen = `require('net').createServer((socket) => socket.end('probe\\n')).listen(${PROBE_PORT}, () => console.log('listening on ${PROBE_PORT}'));`;
+  // A client that resets the connection (the connect probes close at once) must not take the listener down.
+  const listen = `require('net').createServer((socket) => { socket.on('error', () => {}); socket.end('probe\\n'); }).listen(${PROBE_PORT}, () => console.log('listening on ${PROBE_PORT}'));`;
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'deploy-e2e' } } },
     {
@@ -57,7 +61,8 @@ export function probeManifests(namespace: string, image: string): K8sObject[] {
             ports: [{ name: 'probe', containerPort: PROBE_PORT }],
             readinessProbe: { tcpSocket: { port: PROBE_PORT }, periodSeconds: 1 },
             securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
-            resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+            // Room for the listener and the `node -e` connects kubectl exec starts beside it (about 50 MiB each).
+            resources: { requests: { cpu: '10m', memory: '64Mi' }, limits: { memory: '384Mi' } },
           },
         ],
       },
