@@ -7,9 +7,10 @@ import { manifestDigest } from '@todo/sandbox-cluster';
 import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
 import { getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
 import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } from './support/deploy.js';
-import { externalPostgresManifests, offlinePostgresImage, POSTGRES_NAME, prodOverlayValues, startScriptedLlm } from './support/fixtures.js';
+import { externalPostgresManifests, LLM_NAME, offlinePostgresImage, POSTGRES_NAME, prodOverlayValues, startScriptedLlm } from './support/fixtures.js';
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
-import { stepRunner } from './support/steps.js';
+import { PROBE_NAME, PROBE_PORT, probeManifests, type Reach, rejectedPackets, rejectedSince, tcpFrom } from './support/netpol.js';
+import { sleep, stepRunner } from './support/steps.js';
 
 /**
  * The production path, as a team that copies this workspace runs it (issue 12): an external PostgreSQL in a
@@ -26,6 +27,8 @@ const ID = Date.now().toString(36);
 const NAMESPACE = `todo-prod-${ID}`;
 /** What the release reaches outside itself: the database and the scripted LLM provider. */
 const DEPENDENCIES = `${NAMESPACE}-deps`;
+/** A namespace with nothing of the release in it, whose pod must not reach the backend or the database. */
+const OUTSIDER = `${NAMESPACE}-outsider`;
 const SECRET = 'todo-app-credentials';
 const FRONTEND = `${RELEASE}-frontend`;
 const APPS: App[] = ['backend', 'frontend'];
@@ -40,6 +43,9 @@ const DATABASE_URL = `postgresql://todo:${DB_PASSWORD}@${POSTGRES_NAME}.${DEPEND
 const change = backendChange('prod-e2e-change.ts');
 const work = mkdtempSync(join(tmpdir(), 'deploy-e2e-prod-'));
 const overlay = join(work, 'prod-e2e-values.yaml');
+const autoscalingValues = join(work, 'prod-e2e-autoscaling.yaml');
+/** The most backend replicas the suite's HPA may start. */
+const HPA_MAX = 4;
 const k = (args: string[], options?: { input?: string; allowFailure?: boolean }) => kubectl(target, NAMESPACE, args, options);
 const helm = helmFor(target, NAMESPACE);
 const { timed, sayTimings } = stepRunner();
@@ -176,11 +182,11 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
     say(`broken deploys (wall time of nx deploy until it exited): ${brokenTimes.map(([name, seconds]) => `${name} ${seconds.toFixed(1)}s`).join(', ') || 'none ran'}`);
     sayTimings();
     if (setting('DEPLOY_E2E_KEEP') === '1') {
-      say(`DEPLOY_E2E_KEEP=1: namespaces ${NAMESPACE} and ${DEPENDENCIES} left in place`);
+      say(`DEPLOY_E2E_KEEP=1: namespaces ${NAMESPACE}, ${DEPENDENCIES} and ${OUTSIDER} left in place`);
       return;
     }
-    say(`cleaning up: namespaces ${NAMESPACE}, ${DEPENDENCIES}`);
-    run(target, 'kubectl', ['--context', target.context, 'delete', 'namespace', NAMESPACE, DEPENDENCIES, '--ignore-not-found', '--wait=true', '--timeout=180s'], { allowFailure: true });
+    say(`cleaning up: namespaces ${NAMESPACE}, ${DEPENDENCIES}, ${OUTSIDER}`);
+    run(target, 'kubectl', ['--context', target.context, 'delete', 'namespace', NAMESPACE, DEPENDENCIES, OUTSIDER, '--ignore-not-found', '--wait=true', '--timeout=180s'], { allowFailure: true });
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -190,7 +196,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       const local = setting('POSTGRES_IMAGE') ?? offlinePostgresImage(target);
       const image = await push(local, 'todo-app/postgres', local.slice(local.lastIndexOf(':') + 1));
       run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], {
-        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: externalPostgresManifests(DEPENDENCIES, image, DB_PASSWORD) }),
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: externalPostgresManifests(DEPENDENCIES, image, DB_PASSWORD, NAMESPACE) }),
       });
       await waitFor(`PostgreSQL in ${DEPENDENCIES} Ready`, () => (getJson(target, DEPENDENCIES, ['get', 'deployment', POSTGRES_NAME]).status.readyReplicas === 1 ? true : undefined));
       const host = `${POSTGRES_NAME}.${DEPENDENCIES}.svc.cluster.local`;
@@ -269,7 +275,59 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    `5. stops a deploy whose Secret's DATABASE_URL host does not resolve within ${BROKEN_DEPLOY_LIMIT_S}s, naming the host; the release keeps serving`,
+    "5. enforces the chart's NetworkPolicies on real packets: the backend and the database closed to other namespaces, the frontend kept from the database, the backend's egress limited to the database, DNS and the model port",
+    timed('network policies', async () => {
+      run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: probeManifests(OUTSIDER, images.backend) }) });
+      await waitFor(`the probe pod in ${OUTSIDER} Ready`, () => (getJson(target, OUTSIDER, ['get', 'pod', PROBE_NAME]).status.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True') || undefined);
+      const podOf = (app: App) => pods().find((p) => p.component === app && p.ready)?.name ?? '';
+      const ipOf = (namespace: string, pod: string) => getJson(target, namespace, ['get', 'pod', pod]).status.podIP as string;
+      const backend = podOf('backend');
+      const frontend = podOf('frontend');
+      const backendPort = getJson(target, NAMESPACE, ['get', 'pod', backend]).spec.containers[0].ports[0].containerPort as number;
+      const frontendPort = getJson(target, NAMESPACE, ['get', 'pod', frontend]).spec.containers[0].ports[0].containerPort as number;
+      const backendService = getJson(target, NAMESPACE, ['get', 'service', `${RELEASE}-backend`]).spec;
+      const database = getJson(target, DEPENDENCIES, ['get', 'pods', '-l', `app.kubernetes.io/name=${POSTGRES_NAME}`]).items[0].status.podIP as string;
+      const probe = ipOf(OUTSIDER, PROBE_NAME);
+      const apiService = getJson(target, 'default', ['get', 'service', 'kubernetes']).spec.clusterIP as string;
+      const dnsService = getJson(target, 'kube-system', ['get', 'service', 'kube-dns']).spec.clusterIP as string;
+      const from = { outsider: [OUTSIDER, PROBE_NAME], frontend: [NAMESPACE, frontend], backend: [NAMESPACE, backend] } as const;
+      // [what, from, host, port, expected]: every closed path has an open one beside it, so a broken probe cannot pass.
+      const paths: [string, keyof typeof from, string, number, 'open' | 'closed'][] = [
+        ['another namespace -> backend pod', 'outsider', ipOf(NAMESPACE, backend), backendPort, 'closed'],
+        ['another namespace -> backend Service', 'outsider', backendService.clusterIP, backendService.ports[0].port, 'closed'],
+        ['another namespace -> database', 'outsider', database, 5432, 'closed'],
+        ['another namespace -> frontend pod (open to anyone on http)', 'outsider', ipOf(NAMESPACE, frontend), frontendPort, 'open'],
+        ['another namespace -> itself (the probe listens)', 'outsider', probe, PROBE_PORT, 'open'],
+        ['frontend -> database', 'frontend', database, 5432, 'closed'],
+        ['frontend -> backend Service', 'frontend', backendService.clusterIP, backendService.ports[0].port, 'open'],
+        ['backend -> database', 'backend', database, 5432, 'open'],
+        ['backend -> DNS (kube-dns Service, TCP 53)', 'backend', dnsService, 53, 'open'],
+        ['backend -> model port (scripted LLM Service, 443)', 'backend', `${LLM_NAME}.${DEPENDENCIES}.svc.cluster.local`, 443, 'open'],
+        [`backend -> a pod in another namespace (port ${PROBE_PORT})`, 'backend', probe, PROBE_PORT, 'closed'],
+        ['backend -> Kubernetes API (kubernetes Service)', 'backend', apiService, 443, 'closed'],
+        ['backend -> frontend pod', 'backend', ipOf(NAMESPACE, frontend), frontendPort, 'closed'],
+      ];
+      const before = target.sandbox ? rejectedPackets(target) : new Map<string, number>();
+      const seen: [string, 'open' | 'closed', Reach][] = paths.map(([what, source, host, port, expected]) => [what, expected, tcpFrom(target, from[source][0], from[source][1], host, port)]);
+      for (const [what, expected, reach] of seen) say(`  ${reach === 'open' ? 'open  ' : 'closed'} (${reach.padEnd(8)}) ${what}${(reach === 'open') === (expected === 'open') ? '' : `   <-- expected ${expected}`}`);
+      expect(seen.map(([what, , reach]) => [what, reach === 'open' ? 'open' : 'closed']), 'TCP connections from inside the pods').toEqual(seen.map(([what, expected]) => [what, expected]));
+      if (target.sandbox) {
+        // The packets were turned away by kube-router's rules on the node, not lost elsewhere.
+        const rejected = rejectedSince(before, rejectedPackets(target));
+        say(`  packets rejected by kube-router's rules meanwhile: ${JSON.stringify(rejected)}`);
+        // Only the backend's ingress rules can turn away another namespace's connection to the backend, and only the
+        // database's its connection to the database (the frontend's may be counted on either side).
+        expect(rejected[`${NAMESPACE}/${backend}`] ?? 0, `packets rejected for ${backend}`).toBeGreaterThan(0);
+        expect(Object.entries(rejected).find(([pod]) => pod.startsWith(`${DEPENDENCIES}/${POSTGRES_NAME}-`))?.[1] ?? 0, 'packets rejected for the database').toBeGreaterThan(0);
+      }
+      // Everything the app needs still works under the policies (step 3 ran its flows and a chat turn under them).
+      // Through waitFor: the connections the client kept alive over these seconds may have been closed by the server.
+      expect(await waitFor('the task list through the frontend', () => tasksWhenServed(browser))).toEqual(tasks);
+    }),
+  );
+
+  it(
+    `6. stops a deploy whose Secret's DATABASE_URL host does not resolve within ${BROKEN_DEPLOY_LIMIT_S}s, naming the host; the release keeps serving`,
     timed('broken: database host', async () => {
       const missingHost = `${POSTGRES_NAME}.${NAMESPACE}-missing.svc.cluster.local`;
       todoSecrets(`postgresql://todo:${DB_PASSWORD}@${missingHost}:5432/todo`);
@@ -283,7 +341,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    `6. stops a deploy of an image that is not in the registry within ${BROKEN_DEPLOY_LIMIT_S}s, naming it; the release keeps serving`,
+    `7. stops a deploy of an image that is not in the registry within ${BROKEN_DEPLOY_LIMIT_S}s, naming it; the release keeps serving`,
     timed('broken: image not in the registry', async () => {
       const missing = `sha256:${'0'.repeat(64)}`;
       await brokenDeploy('image not in the registry', [`--set=backend.image.digest=${missing}`], [new RegExp(missing), /ErrImagePull|ImagePullBackOff|manifest unknown|not found/]);
@@ -291,7 +349,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    `7. stops a deploy of a backend that exits at start-up within ${BROKEN_DEPLOY_LIMIT_S}s, showing its log; the release keeps serving`,
+    `8. stops a deploy of a backend that exits at start-up within ${BROKEN_DEPLOY_LIMIT_S}s, showing its log; the release keeps serving`,
     timed('broken: backend exits at start-up', async () => {
       // Valid for the chart's schema (a number), rejected by the backend's config check (1-365); the
       // migration Job does not read it, so only the new backend pods fail.
@@ -302,7 +360,77 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    "8. helm uninstall leaves nothing but the user's Secret: no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
+    '9. scales the backend with its HorizontalPodAutoscaler on metrics-server: from 2 replicas up under load through the frontend and back to 2 after it, with 0 failed requests',
+    timed('autoscaling', async () => {
+      const hpaName = `${RELEASE}-backend`;
+      // The test values: a low target so the suite's load crosses it, and a 15 s scale-down window instead of 300 s.
+      writeFileSync(autoscalingValues, [
+        'backend:',
+        '  autoscaling:',
+        '    enabled: true',
+        `    minReplicas: 2`,
+        `    maxReplicas: ${HPA_MAX}`,
+        '    targetCPUUtilizationPercentage: 50',
+        '    behavior:',
+        '      scaleUp: {stabilizationWindowSeconds: 0}',
+        '      scaleDown:',
+        '        stabilizationWindowSeconds: 15',
+        '        policies: [{type: Percent, value: 100, periodSeconds: 15}]',
+        '',
+      ].join('\n'));
+      await mustDeploy(target, 'backend', prodDeploy([`--values=${autoscalingValues}`]));
+      const hpa = () => getJson(target, NAMESPACE, ['get', 'hpa', hpaName]).status as { currentReplicas?: number; desiredReplicas?: number; currentMetrics?: { resource?: { current?: { averageUtilization?: number } } }[] };
+      const utilization = () => hpa().currentMetrics?.[0]?.resource?.current?.averageUtilization;
+      await waitFor('the HPA reading CPU use from metrics-server', () => (utilization() !== undefined ? true : undefined), { timeoutMs: 180_000 });
+      const ready = () => pods().filter((p) => p.component === 'backend' && p.ready).length;
+      const timeline: string[] = [];
+      const begun = Date.now();
+      let sampling = true;
+      const sample = () => {
+        const status = hpa();
+        timeline.push(`${((Date.now() - begun) / 1000).toFixed(0)}s: ${ready()} ready, HPA ${status.currentReplicas}->${status.desiredReplicas} at ${status.currentMetrics?.[0]?.resource?.current?.averageUtilization ?? '?'}% CPU`);
+      };
+      const sampler = (async () => {
+        while (sampling) {
+          sample();
+          await sleep(5000);
+        }
+      })();
+      let peak = 0;
+      const heavy = steadyStream(browser, 8);
+      try {
+        await waitFor(`the HPA scaling the backend above 2 replicas under load (target 50% of the CPU request)`, () => {
+          peak = Math.max(peak, ready());
+          return peak > 2 ? true : undefined;
+        }, { timeoutMs: 300_000, intervalMs: 2000 });
+      } finally {
+        await heavy.stop();
+      }
+      say(`under load: ${heavy.sent} requests, ${heavy.failures.length} failed; ${peak} backend replicas Ready`);
+      const light = steadyStream(browser, 1);
+      try {
+        await waitFor('the HPA back at 2 replicas once the load is gone', () => {
+          peak = Math.max(peak, ready());
+          const status = hpa();
+          return status.desiredReplicas === 2 && pods().filter((p) => p.component === 'backend').length === 2 ? true : undefined;
+        }, { timeoutMs: 300_000, intervalMs: 2000 });
+      } finally {
+        await light.stop();
+        sampling = false;
+        await sampler;
+        sample();
+      }
+      say(`scaling down: ${light.sent} requests, ${light.failures.length} failed`);
+      for (const line of timeline) say(`  ${line}`);
+      expect(peak, 'backend replicas at the peak').toBeGreaterThan(2);
+      expect(peak).toBeLessThanOrEqual(HPA_MAX);
+      expect([...heavy.failures, ...light.failures], 'requests that failed while the HPA scaled').toEqual([]);
+      expect(await tasksWhenServed(browser)).toEqual(tasks);
+    }),
+  );
+
+  it(
+    "10. helm uninstall leaves nothing but the user's Secret: no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
     timed('uninstall', async () => {
       helm.run(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
       const kinds = run(target, 'kubectl', ['--context', target.context, 'api-resources', '--verbs=list', '--namespaced', '-o', 'name']).stdout.trim().split('\n').filter((kind) => kind && !kind.startsWith('events'));

@@ -321,6 +321,10 @@ describeForEachHelm('todo-app chart', (helm) => {
       const objects = renderWith(helm, PROD, { 'backend.autoscaling.enabled': true, 'ingress.enabled': true });
       expect(get(objects, 'HorizontalPodAutoscaler', 'todo-todo-app-backend').spec.scaleTargetRef.name).toBe('todo-todo-app-backend');
       expect(get(objects, 'Deployment', 'todo-todo-app-backend').spec.replicas).toBeUndefined();
+      expect(get(objects, 'HorizontalPodAutoscaler', 'todo-todo-app-backend').spec.behavior).toBeUndefined();
+      const window = { scaleDown: { stabilizationWindowSeconds: 15 } };
+      const tuned = renderWith(helm, PROD, { 'backend.autoscaling.enabled': true, 'backend.autoscaling.behavior.scaleDown.stabilizationWindowSeconds': 15 });
+      expect(get(tuned, 'HorizontalPodAutoscaler', 'todo-todo-app-backend').spec.behavior).toEqual(window);
       const ingress = get(objects, 'Ingress', 'todo-todo-app');
       expect(ingress.spec.rules[0].http.paths[0].backend.service).toEqual({ name: 'todo-todo-app-frontend', port: { name: 'http' } });
     });

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sandbox Kubernetes cluster (tools/sandbox-cluster, docs/sandbox-cluster.md).
-# Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack) if missing.
+# Always: installs the Debian packages it runs on (containerd, runc, CNI plugins, conntrack, ipset) if missing.
 # Then, unless SANDBOX_CLUSTER_UP=0 (or not root, or DEPLOY_E2E_CONTEXT names another cluster): brings the
 # cluster up (a cold build compiles Kubernetes from source,
 # see the measured times in the doc) and writes SANDBOX_KUBECONFIG, SANDBOX_BIN (its kubectl) and
@@ -11,7 +11,7 @@ cd "$(git rev-parse --show-toplevel)"
 
 need=()
 for pair in /usr/bin/containerd:containerd /usr/sbin/runc:runc /usr/lib/cni/bridge:containernetworking-plugins \
-            /usr/sbin/conntrack:conntrack /usr/sbin/iptables:iptables /usr/bin/openssl:openssl \
+            /usr/sbin/conntrack:conntrack /usr/sbin/iptables:iptables /usr/sbin/ipset:ipset /usr/bin/openssl:openssl \
             /usr/bin/gcc:gcc /usr/include/stdio.h:libc6-dev /bin/busybox:busybox-static; do
   [ -e "${pair%%:*}" ] || need+=("${pair#*:}")
 done

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /**
  * @typedef {{ kind: 'http', url: string, insecure?: boolean, clientCert?: boolean } | { kind: 'socket', path: string }} Probe
  * @typedef {{ name: string, command: string, args: string[], env?: Record<string, string>, probe: Probe, hint: string }} Component
- * @typedef {{ bin: string, registry: string }} Binaries the Kubernetes binaries' folder and the registry binary
+ * @typedef {{ bin: string, programs: { registry: string, 'kube-router': string } }} Binaries the Kubernetes binaries' folder
+ *   and the host programs of GO_PROGRAMS (layout.mjs)
  */
 
 /**
@@ -13,7 +14,7 @@ import { join } from 'node:path';
  * @param {Binaries} binaries
  * @returns {Component[]}
  */
-export function components(paths, cluster, { bin, registry }) {
+export function components(paths, cluster, { bin, programs }) {
   const pki = (/** @type {string} */ file) => join(paths.pki, file);
   const cfg = (/** @type {string} */ file) => join(paths.config, file);
   const api = `https://127.0.0.1:${cluster.apiPort}`;
@@ -44,6 +45,13 @@ export function components(paths, cluster, { bin, registry }) {
         `--service-account-issuer=https://kubernetes.default.svc.${cluster.clusterDomain}`,
         `--service-account-key-file=${pki('sa.pub')}`, `--service-account-signing-key-file=${pki('sa.key')}`,
         '--authorization-mode=Node,RBAC', '--enable-admission-plugins=NodeRestriction', '--allow-privileged=true',
+        // API aggregation (metrics.k8s.io is served by metrics-server): the front-proxy identity it trusts, as
+        // kubeadm sets it up; straight to the endpoints, so the aggregator needs no kube-proxy rule.
+        `--requestheader-client-ca-file=${pki('front-proxy-ca.crt')}`, '--requestheader-allowed-names=front-proxy-client',
+        '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group',
+        '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+        `--proxy-client-cert-file=${pki('front-proxy-client.crt')}`, `--proxy-client-key-file=${pki('front-proxy-client.key')}`,
+        '--enable-aggregator-routing=true',
         '--v=1',
       ],
       probe: { kind: 'http', url: `${api}/readyz`, clientCert: true },
@@ -78,7 +86,7 @@ export function components(paths, cluster, { bin, registry }) {
     },
     {
       name: 'registry',
-      command: registry,
+      command: programs.registry,
       args: ['serve', cfg('registry.yml')],
       // Its OpenTelemetry exporter would send traces to localhost:4318 by default.
       env: { OTEL_TRACES_EXPORTER: 'none' },
@@ -109,6 +117,22 @@ export function components(paths, cluster, { bin, registry }) {
       args: [`--config=${cfg('kube-proxy.yaml')}`, '--v=1'],
       probe: { kind: 'http', url: 'http://127.0.0.1:10256/healthz' },
       hint: 'look for iptables errors in the log (is the conntrack package installed?)',
+    },
+    {
+      // kube-router's network policy controller alone: each NetworkPolicy becomes iptables chains and ipsets
+      // on this node (the bridge CNI does not enforce policies). Pod traffic crosses the CNI bridge, so the
+      // rules see it through br_netfilter (bridge-nf-call-iptables, set by setUpHostNetwork).
+      name: 'kube-router',
+      command: programs['kube-router'],
+      args: [
+        '--run-firewall=true', '--run-router=false', '--run-service-proxy=false',
+        `--kubeconfig=${pki('kube-router.kubeconfig')}`, `--hostname-override=${cluster.nodeName}`,
+        `--service-cluster-ip-range=${cluster.serviceCidr}`, '--service-node-port-range=30000-32767',
+        '--enable-ipv4=true', '--enable-ipv6=false',
+        `--health-port=${cluster.kubeRouterHealthPort}`, '--metrics-port=0', '--v=1',
+      ],
+      probe: { kind: 'http', url: `http://127.0.0.1:${cluster.kubeRouterHealthPort}/healthz` },
+      hint: 'look for iptables or ipset errors in the log (is the ipset package installed?)',
     },
   ];
 }

@@ -1,5 +1,5 @@
 // Configuration files of the components, rendered from the cluster addresses and paths.
-import { COREDNS_IMAGE, PAUSE_IMAGE } from './layout.mjs';
+import { COREDNS_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 
 /**
  * A containerd of our own, beside dockerd's (which runs with CRI disabled).
@@ -132,6 +132,8 @@ address: ${cluster.nodeIp}
 healthzBindAddress: 127.0.0.1
 healthzPort: 10248
 readOnlyPort: 0
+tlsCertFile: ${paths.pki}/kubelet.crt
+tlsPrivateKeyFile: ${paths.pki}/kubelet.key
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: true}
@@ -207,8 +209,12 @@ export function corefile(cluster) {
 `;
 }
 
-/** The grant local-up-cluster gives the API server's kubelet-client identity (logs, exec, port-forward). */
-export function apiserverKubeletRbac() {
+/**
+ * Grants applied once the API server is up: the one local-up-cluster gives the API server's kubelet-client
+ * identity (logs, exec, port-forward), and kube-router's reads (its upstream ClusterRole, less what only its
+ * routing and service-proxy parts use).
+ */
+export function clusterRbac() {
   return `apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata:
@@ -216,6 +222,159 @@ metadata:
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:kubelet-api-admin}
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: kube-apiserver-kubelet-client}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: sandbox:kube-router}
+rules:
+- apiGroups: [""]
+  resources: [namespaces, pods, services, nodes, endpoints]
+  verbs: [get, list, watch]
+- apiGroups: [networking.k8s.io]
+  resources: [networkpolicies]
+  verbs: [get, list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: sandbox:kube-router}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: sandbox:kube-router}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: system:sandbox:kube-router}
+`;
+}
+
+/**
+ * metrics-server as its release manifest (v0.9.0 manifests/base) has it, with the locally built image and the
+ * kubelets verified against the cluster CA (the kube-root-ca.crt every namespace gets) instead of trusted blindly.
+ */
+export function metricsServerManifest() {
+  return `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:aggregated-metrics-reader
+  labels:
+    k8s-app: metrics-server
+    rbac.authorization.k8s.io/aggregate-to-view: "true"
+    rbac.authorization.k8s.io/aggregate-to-edit: "true"
+    rbac.authorization.k8s.io/aggregate-to-admin: "true"
+rules:
+- apiGroups: [metrics.k8s.io]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: system:metrics-server, labels: {k8s-app: metrics-server}}
+rules:
+- apiGroups: [""]
+  resources: [nodes/metrics]
+  verbs: [get]
+- apiGroups: [""]
+  resources: [pods, nodes]
+  verbs: [get, list, watch]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: metrics-server-auth-reader, namespace: kube-system, labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: extension-apiserver-authentication-reader}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: "metrics-server:system:auth-delegator", labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:auth-delegator}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: system:metrics-server, labels: {k8s-app: metrics-server}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: system:metrics-server}
+subjects:
+- {kind: ServiceAccount, name: metrics-server, namespace: kube-system}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+spec:
+  selector: {k8s-app: metrics-server}
+  ports:
+  - {name: https, port: 443, protocol: TCP, targetPort: https, appProtocol: https}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
+spec:
+  selector:
+    matchLabels: {k8s-app: metrics-server}
+  strategy:
+    rollingUpdate: {maxUnavailable: 0}
+  template:
+    metadata:
+      labels: {k8s-app: metrics-server}
+    spec:
+      serviceAccountName: metrics-server
+      priorityClassName: system-cluster-critical
+      containers:
+      - name: metrics-server
+        image: ${METRICS_SERVER_IMAGE}
+        imagePullPolicy: Never
+        args:
+        - --cert-dir=/tmp
+        - --secure-port=10250
+        - --kubelet-preferred-address-types=InternalIP
+        - --kubelet-use-node-status-port
+        - --kubelet-certificate-authority=/etc/cluster-ca/ca.crt
+        # 15 s as upstream: each HPA decision sees fresh usage, the scrape costs little on 2 cores.
+        - --metric-resolution=15s
+        resources:
+          requests: {cpu: 50m, memory: 64Mi}
+          limits: {memory: 200Mi}
+        ports:
+        - {name: https, containerPort: 10250, protocol: TCP}
+        readinessProbe:
+          httpGet: {path: /readyz, port: https, scheme: HTTPS}
+          periodSeconds: 2
+          failureThreshold: 3
+        livenessProbe:
+          httpGet: {path: /livez, port: https, scheme: HTTPS}
+          periodSeconds: 10
+          failureThreshold: 3
+        securityContext:
+          readOnlyRootFilesystem: true
+          runAsNonRoot: true
+          runAsUser: 1000
+          allowPrivilegeEscalation: false
+          seccompProfile: {type: RuntimeDefault}
+          capabilities: {drop: [ALL]}
+        volumeMounts:
+        - {name: tmp-dir, mountPath: /tmp}
+        - {name: cluster-ca, mountPath: /etc/cluster-ca, readOnly: true}
+      volumes:
+      - name: tmp-dir
+        emptyDir: {}
+      - name: cluster-ca
+        configMap: {name: kube-root-ca.crt}
+---
+apiVersion: apiregistration.k8s.io/v1
+kind: APIService
+metadata: {name: v1beta1.metrics.k8s.io, labels: {k8s-app: metrics-server}}
+spec:
+  service: {name: metrics-server, namespace: kube-system}
+  group: metrics.k8s.io
+  version: v1beta1
+  # As upstream: metrics-server serves a self-signed certificate from --cert-dir.
+  insecureSkipTLSVerify: true
+  groupPriorityMinimum: 100
+  versionPriority: 100
 `;
 }
 

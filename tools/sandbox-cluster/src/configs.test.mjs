@@ -1,9 +1,9 @@
 import { components } from './components.mjs';
-import { cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml } from './configs.mjs';
+import { clusterRbac, cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig, metricsServerManifest, registryConfig, registryHostsToml } from './configs.mjs';
 import { STOP_ORDER } from './down.mjs';
 import { firewallRules } from './host.mjs';
 import { normalizeImageRef, scratchDockerfile } from './images.mjs';
-import { clusterAddresses, clusterPaths, PAUSE_IMAGE } from './layout.mjs';
+import { clusterAddresses, clusterPaths, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 import { pullProbeManifest, pushedDigest } from './smoke.mjs';
 
 const cluster = clusterAddresses();
@@ -36,7 +36,7 @@ describe('component configuration', () => {
   });
 
   it('starts the registry before containerd, probes its /v2/ and stops it after containerd', () => {
-    const all = components(paths, cluster, { bin: '/b', registry: '/r/registry' });
+    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router' } });
     const names = all.map((c) => c.name);
     expect(names.indexOf('registry')).toBeLessThan(names.indexOf('containerd'));
     const registry = all.find((c) => c.name === 'registry');
@@ -44,6 +44,35 @@ describe('component configuration', () => {
     expect(registry?.env).toEqual({ OTEL_TRACES_EXPORTER: 'none' });
     expect([...STOP_ORDER].sort()).toEqual([...names].sort());
     expect(STOP_ORDER.indexOf('registry')).toBeGreaterThan(STOP_ORDER.indexOf('containerd'));
+  });
+
+  it('enforces NetworkPolicy with kube-router alone (no routing, no service proxy) once kube-proxy is up', () => {
+    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router' } });
+    const names = all.map((c) => c.name);
+    expect(names.indexOf('kube-router')).toBeGreaterThan(names.indexOf('kube-proxy'));
+    const router = all.find((c) => c.name === 'kube-router');
+    expect(router?.command).toBe('/k/kube-router');
+    expect(router?.args).toEqual(expect.arrayContaining(['--run-firewall=true', '--run-router=false', '--run-service-proxy=false', `--hostname-override=${cluster.nodeName}`, '--kubeconfig=/tmp/s/pki/kube-router.kubeconfig']));
+    expect(router?.probe).toEqual({ kind: 'http', url: `http://127.0.0.1:${cluster.kubeRouterHealthPort}/healthz` });
+    expect(clusterRbac()).toMatch(/name: sandbox:kube-router[\s\S]*resources: \[networkpolicies\][\s\S]*name: system:sandbox:kube-router/);
+  });
+
+  it('lets the API server serve aggregated APIs through a front-proxy identity of its own CA', () => {
+    const apiserver = components(paths, cluster, { bin: '/b', programs: { registry: '/r', 'kube-router': '/k' } }).find((c) => c.name === 'kube-apiserver');
+    expect(apiserver?.args).toEqual(expect.arrayContaining([
+      '--requestheader-client-ca-file=/tmp/s/pki/front-proxy-ca.crt', '--requestheader-allowed-names=front-proxy-client',
+      '--proxy-client-cert-file=/tmp/s/pki/front-proxy-client.crt', '--proxy-client-key-file=/tmp/s/pki/front-proxy-client.key',
+    ]));
+  });
+
+  it('runs metrics-server from the local image, verifying kubelets against the cluster CA, behind the metrics.k8s.io APIService', () => {
+    const yaml = metricsServerManifest();
+    expect(yaml).toContain(`image: ${METRICS_SERVER_IMAGE}`);
+    expect(yaml).toContain('imagePullPolicy: Never');
+    expect(yaml).toContain('--kubelet-certificate-authority=/etc/cluster-ca/ca.crt');
+    expect(yaml).not.toContain('--kubelet-insecure-tls');
+    expect(yaml).toMatch(/kind: APIService\nmetadata: \{name: v1beta1\.metrics\.k8s\.io/);
+    expect(kubeletConfig(paths, cluster)).toContain('tlsCertFile: /tmp/s/pki/kubelet.crt');
   });
 
   it('gives pods addresses from the node pod CIDR on their own bridge', () => {

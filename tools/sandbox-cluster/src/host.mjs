@@ -134,7 +134,14 @@ export function mountsUnder(prefixes) {
   return [...new Set(points)].reverse();
 }
 
-/** Removes iptables rules and chains of kube-proxy, the CNI plugins and ours; Docker's stay. */
+/** kube-router's ipsets (KUBE-SRC-*, KUBE-DST-*, kube-router-*), once no rule uses them. */
+function removeClusterIpsets() {
+  const listed = spawnSync('ipset', ['list', '-n'], { encoding: 'utf8' });
+  if (listed.status !== 0) return;
+  for (const name of listed.stdout.split('\n').filter((set) => /^(KUBE-|kube-router)/.test(set))) tryRun('ipset', ['destroy', name]);
+}
+
+/** Removes iptables rules and chains of kube-proxy, kube-router, the CNI plugins and ours; Docker's stay. */
 function removeClusterRules() {
   for (const [save, restore] of [['iptables-save', 'iptables-restore'], ['ip6tables-save', 'ip6tables-restore']]) {
     const saved = spawnSync(save, [], { encoding: 'utf8' });
@@ -161,6 +168,7 @@ export function removeHostState(paths, cluster, { keepLogs }) {
   }
   for (const link of [cluster.cniBridge, cluster.nodeBridge]) if (existsSync(`/sys/class/net/${link}`)) tryRun('ip', ['link', 'del', link]);
   removeClusterRules();
+  removeClusterIpsets();
   // The kubelet writes container logs to these fixed paths whatever its root dir.
   for (const dir of ['/var/log/pods', '/var/log/containers']) rmSync(dir, { recursive: true, force: true });
 }

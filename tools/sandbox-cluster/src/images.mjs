@@ -4,7 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COREDNS_IMAGE, PAUSE_IMAGE } from './layout.mjs';
+import { COREDNS_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 
 const DOCKER = '/usr/bin/docker';
 
@@ -33,11 +33,16 @@ function buildScratchImage(ref, binaryPath, binary, user) {
   }
 }
 
-/** Builds the pause and CoreDNS images from the cached binaries. @param {string} bin */
-export function buildSystemImages(bin) {
+/**
+ * Builds the pause, CoreDNS and metrics-server images from the cached binaries.
+ * @param {string} bin the Kubernetes binaries' folder (pause, coredns)
+ * @param {string} metricsServer the metrics-server binary
+ */
+export function buildSystemImages(bin, metricsServer) {
   buildScratchImage(PAUSE_IMAGE, join(bin, 'pause'), 'pause', '65535:65535');
   buildScratchImage(COREDNS_IMAGE, join(bin, 'coredns'), 'coredns', '0:0');
-  return [PAUSE_IMAGE, COREDNS_IMAGE];
+  buildScratchImage(METRICS_SERVER_IMAGE, metricsServer, 'metrics-server', '1000:1000');
+  return [PAUSE_IMAGE, COREDNS_IMAGE, METRICS_SERVER_IMAGE];
 }
 
 /**

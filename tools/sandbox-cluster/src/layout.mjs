@@ -7,14 +7,31 @@ export const K8S_VERSION = 'v1.34.4';
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export const COREDNS_IMAGE = 'sandbox.local/coredns:v1.12.1';
 /**
- * The cluster's OCI registry: distribution's `registry` (CNCF Distribution), the reference implementation
- * that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem storage: pushes,
- * manifests, digests and errors behave as in production. Chosen over go-containerregistry's
- * `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
- * scripts/build-registry.sh builds it once per version (56 s on 2 idle cores).
+ * @typedef {{ module: string, package: string, version: string, versionVar?: string }} GoProgram
+ * Go programs built beside Kubernetes with `go install module/package@version`, each cached by its version
+ * (scripts/build-go-program.sh, 1-3 min each on 2 idle cores). `versionVar` is the variable the upstream
+ * Makefile sets with -X; the build checks that `--version` reports it.
  */
-export const REGISTRY_MODULE = 'github.com/distribution/distribution/v3';
-export const REGISTRY_VERSION = 'v3.1.2';
+export const GO_PROGRAMS = /** @type {const} */ ({
+  /**
+   * The cluster's OCI registry: distribution's `registry` (CNCF Distribution), the reference implementation
+   * that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem storage: pushes,
+   * manifests, digests and errors behave as in production. Chosen over go-containerregistry's
+   * `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
+   */
+  registry: { module: 'github.com/distribution/distribution/v3', package: 'cmd/registry', version: 'v3.1.2', versionVar: 'github.com/distribution/distribution/v3/version.version' },
+  /**
+   * NetworkPolicy enforcement: kube-router's network policy controller alone (--run-firewall, no routing, no
+   * service proxy), which renders policies as iptables rules and ipsets, as k3s embeds it. The newest version
+   * the module proxy serves here; see docs/sandbox-cluster.md for the advisories of that version and why they
+   * do not reach this IPv4-only, firewall-only use.
+   */
+  'kube-router': { module: 'github.com/cloudnativelabs/kube-router/v2', package: 'cmd/kube-router', version: 'v2.1.0', versionVar: 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version' },
+  /** The resource metrics API (metrics.k8s.io) behind `kubectl top` and the HorizontalPodAutoscaler. */
+  'metrics-server': { module: 'sigs.k8s.io/metrics-server', package: 'cmd/metrics-server', version: 'v0.9.0', versionVar: 'k8s.io/client-go/pkg/version.gitVersion' },
+});
+export const REGISTRY_VERSION = GO_PROGRAMS.registry.version;
+export const METRICS_SERVER_IMAGE = `sandbox.local/metrics-server:${GO_PROGRAMS['metrics-server'].version}`;
 
 /** @typedef {ReturnType<typeof clusterAddresses>} Cluster */
 export function clusterAddresses() {
@@ -31,6 +48,7 @@ export function clusterAddresses() {
     dnsServiceIp: '10.96.0.10',
     clusterDomain: 'cluster.local',
     apiPort: 6443,
+    kubeRouterHealthPort: 20244,
     /**
      * The registry's host:port, on loopback only: plain HTTP, which Docker pushes to 127.0.0.0/8 without
      * daemon configuration and the node's containerd (on the host network) pulls from through hosts.toml.

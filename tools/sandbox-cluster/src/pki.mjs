@@ -27,14 +27,25 @@ export function certificateRequests(cluster) {
     { name: 'admin', subject: '/CN=sandbox-admin/O=system:masters' },
     { name: 'kube-controller-manager', subject: '/CN=system:kube-controller-manager' },
     { name: 'kube-scheduler', subject: '/CN=system:kube-scheduler' },
-    { name: 'kubelet', subject: `/CN=system:node:${cluster.nodeName}/O=system:nodes` },
+    // Also the kubelet's serving certificate (signed by the cluster CA, unlike the self-signed one it makes by
+    // itself), so metrics-server can verify the kubelets it scrapes.
+    { name: 'kubelet', subject: `/CN=system:node:${cluster.nodeName}/O=system:nodes`, altNames: [`DNS:${cluster.nodeName}`, `IP:${cluster.nodeIp}`] },
     { name: 'kube-proxy', subject: '/CN=system:kube-proxy' },
     { name: 'apiserver-kubelet-client', subject: '/CN=kube-apiserver-kubelet-client' },
+    { name: 'kube-router', subject: '/CN=system:sandbox:kube-router' },
+    // The API server's identity towards aggregated APIs (metrics-server), from a CA of its own as kubeadm does.
+    { name: 'front-proxy-client', subject: '/CN=front-proxy-client', ca: 'front-proxy-ca' },
   ];
 }
 
 /** The components that reach the API server with a kubeconfig of their own. */
-export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy'];
+export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kube-router'];
+
+/** The certificate authorities: the cluster's, and the front proxy's (which only signs front-proxy-client). */
+export const AUTHORITIES = [
+  { name: 'ca', subject: '/CN=sandbox-cluster-ca' },
+  { name: 'front-proxy-ca', subject: '/CN=sandbox-front-proxy-ca' },
+];
 
 /** @param {string[]} args */
 function openssl(args) {
@@ -60,17 +71,19 @@ export function leafExtensions(altNames) {
 export function generatePki(dir, cluster, days = 30) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = (/** @type {string} */ file) => join(dir, file);
-  openssl(['genrsa', '-out', at('ca.key'), '2048']);
-  openssl([
-    'req', '-x509', '-new', '-key', at('ca.key'), '-subj', '/CN=sandbox-cluster-ca', '-days', String(days), '-out', at('ca.crt'),
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
-  ]);
-  for (const { name, subject, altNames } of certificateRequests(cluster)) {
+  for (const authority of AUTHORITIES) {
+    openssl(['genrsa', '-out', at(`${authority.name}.key`), '2048']);
+    openssl([
+      'req', '-x509', '-new', '-key', at(`${authority.name}.key`), '-subj', authority.subject, '-days', String(days), '-out', at(`${authority.name}.crt`),
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
+    ]);
+  }
+  for (const { name, subject, altNames, ca = 'ca' } of certificateRequests(cluster)) {
     openssl(['genrsa', '-out', at(`${name}.key`), '2048']);
     openssl(['req', '-new', '-key', at(`${name}.key`), '-subj', subject, '-out', at(`${name}.csr`)]);
     writeFileSync(at(`${name}.ext`), leafExtensions(altNames));
     openssl([
-      'x509', '-req', '-in', at(`${name}.csr`), '-CA', at('ca.crt'), '-CAkey', at('ca.key'), '-CAcreateserial',
+      'x509', '-req', '-in', at(`${name}.csr`), '-CA', at(`${ca}.crt`), '-CAkey', at(`${ca}.key`), '-CAcreateserial',
       '-days', String(days), '-extfile', at(`${name}.ext`), '-out', at(`${name}.crt`),
     ]);
   }

@@ -17,10 +17,12 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('generatePki', () => {
-  it('signs every component certificate with the cluster CA', () => {
-    for (const { name } of certificateRequests(cluster)) {
-      expect(openssl(['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, `${name}.crt`)])).toContain(': OK');
+  it('signs every component certificate with its CA: the cluster CA, or the front proxy CA for front-proxy-client only', () => {
+    for (const { name, ca = 'ca' } of certificateRequests(cluster)) {
+      expect(openssl(['verify', '-CAfile', join(dir, `${ca}.crt`), join(dir, `${name}.crt`)])).toContain(': OK');
     }
+    expect(certificateRequests(cluster).filter((request) => request.ca === 'front-proxy-ca').map((request) => request.name)).toEqual(['front-proxy-client']);
+    expect(() => execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'front-proxy-client.crt')], { stdio: 'pipe' })).toThrow();
   });
 
   it('makes the API server certificate valid for the node IP, the kubernetes Service IP and localhost', () => {
@@ -35,6 +37,13 @@ describe('generatePki', () => {
     const subject = openssl(['x509', '-in', join(dir, 'kubelet.crt'), '-noout', '-subject']);
     expect(subject).toMatch(new RegExp(`CN ?= ?system:node:${cluster.nodeName}`));
     expect(subject).toMatch(/O ?= ?system:nodes/);
+  });
+
+  it('makes the kubelet certificate a serving one too, valid for the node name and IP (metrics-server verifies it)', () => {
+    const text = openssl(['x509', '-in', join(dir, 'kubelet.crt'), '-noout', '-ext', 'subjectAltName,extendedKeyUsage']);
+    expect(text).toContain(`IP Address:${cluster.nodeIp}`);
+    expect(text).toContain(`DNS:${cluster.nodeName}`);
+    expect(text).toContain('TLS Web Server Authentication');
   });
 
   it('issues client-only certificates to clients', () => {

@@ -1,6 +1,7 @@
 // `smoke`: proves the running cluster end to end with a locally built image: a Deployment serves HTTP,
-// its NodePort answers from the host, a pod resolves the Service name through CoreDNS, and a pod runs an
-// image pushed to the cluster's registry, pulled by containerd (never loaded).
+// its NodePort answers from the host, a pod resolves the Service name through CoreDNS, a NetworkPolicy
+// stops that request, metrics-server answers, and a pod runs an image pushed to the cluster's registry,
+// pulled by containerd (never loaded).
 import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +82,57 @@ spec:
 `;
 }
 
+/** A NetworkPolicy that selects the smoke's web pod and admits no ingress at all. */
+export function denyIngressPolicy() {
+  return `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-deny-all, namespace: ${SMOKE_NAMESPACE}}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+`;
+}
+
+/**
+ * Runs `script` in a toolbox pod until it ends; its phase and logs.
+ * @param {(args: string[], input?: string) => { ok: boolean, stdout: string, stderr: string }} k
+ * @param {string} name
+ * @param {string} script
+ */
+async function probePod(k, name, script) {
+  k(['-n', SMOKE_NAMESPACE, 'run', name, '--restart=Never', `--image=${TOOLBOX_IMAGE}`, '--image-pull-policy=Never', '--command', '--', '/bin/busybox', 'sh', '-c', script]);
+  let phase = '';
+  await waitUntil(
+    async () => {
+      phase = k(['-n', SMOKE_NAMESPACE, 'get', 'pod', name, '-o', 'jsonpath={.status.phase}']).stdout.trim();
+      return phase === 'Succeeded' || phase === 'Failed' ? '' : `phase ${phase}`;
+    },
+    { timeoutMs: 60_000, intervalMs: 1000 },
+  );
+  return { phase, logs: k(['-n', SMOKE_NAMESPACE, 'logs', name]).stdout.trim() };
+}
+
+/**
+ * The node's CPU and memory use through the metrics API, once metrics-server has scraped it (its first
+ * scrape comes up to one resolution, 15 s, after it starts).
+ * @param {(args: string[], input?: string) => { ok: boolean, stdout: string, stderr: string }} k
+ * @param {string} nodeName
+ */
+async function nodeMetrics(k, nodeName) {
+  let detail = '';
+  const reason = await waitUntil(
+    async () => {
+      const answer = k(['get', '--raw', `/apis/metrics.k8s.io/v1beta1/nodes/${nodeName}`]);
+      if (!answer.ok) return (detail = answer.stderr.trim());
+      const usage = JSON.parse(answer.stdout).usage ?? {};
+      detail = `node ${nodeName}: cpu ${usage.cpu}, memory ${usage.memory}`;
+      return usage.cpu ? '' : detail;
+    },
+    { timeoutMs: 60_000, intervalMs: 2000 },
+  );
+  return { ok: !reason, detail };
+}
+
 /** Builds the toolbox image (Debian's static busybox, FROM scratch) in Docker if it is missing. */
 function ensureToolboxImage() {
   if (spawnSync('/usr/bin/docker', ['image', 'inspect', TOOLBOX_IMAGE], { stdio: 'ignore' }).status === 0) return;
@@ -136,19 +188,19 @@ export async function smoke({ paths, cluster, bin }) {
   // probe resolves with nslookup (its own resolver) and speaks HTTP with nc to the address found.
   const fqdn = `web.${SMOKE_NAMESPACE}.svc.${cluster.clusterDomain}`;
   const script = `ip=$(/bin/busybox nslookup ${fqdn} | /bin/busybox awk '/^Address: /{a=$2} END{print a}'); echo "resolved ${fqdn} to $ip"; printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 5 "$ip" 80`;
-  k(['-n', SMOKE_NAMESPACE, 'run', 'dns-probe', '--restart=Never', `--image=${TOOLBOX_IMAGE}`, '--image-pull-policy=Never', '--command', '--', '/bin/busybox', 'sh', '-c', script]);
-  let phase = '';
-  await waitUntil(
-    async () => {
-      phase = k(['-n', SMOKE_NAMESPACE, 'get', 'pod', 'dns-probe', '-o', 'jsonpath={.status.phase}']).stdout.trim();
-      return phase === 'Succeeded' || phase === 'Failed' ? '' : `phase ${phase}`;
-    },
-    { timeoutMs: 60_000, intervalMs: 1000 },
-  );
-  const logs = k(['-n', SMOKE_NAMESPACE, 'logs', 'dns-probe']).stdout.trim();
+  const dns = await probePod(k, 'dns-probe', script);
   const service = k(['-n', SMOKE_NAMESPACE, 'get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}']).stdout.trim();
-  const resolved = phase === 'Succeeded' && logs.includes(`to ${service}`) && /hello from/.test(logs);
-  record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, `${phase}: ${logs.split('\n').join(' | ')}`);
+  const resolved = dns.phase === 'Succeeded' && dns.logs.includes(`to ${service}`) && /hello from/.test(dns.logs);
+  record('a pod resolves the Service name via CoreDNS and reaches it through its ClusterIP', resolved, `${dns.phase}: ${dns.logs.split('\n').join(' | ')}`);
+
+  // The same request once a NetworkPolicy admits nothing to the web pod: kube-router must reject it.
+  k(['apply', '-f', '-'], denyIngressPolicy());
+  // kube-router applies a policy within about a second of its creation; the probe retries for 10 s at most.
+  const denied = await probePod(k, 'netpol-probe', `for i in 1 2 3 4 5; do sleep 2; printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 2 ${service} 80 | /bin/busybox grep -q 'hello from' || { echo "attempt $i: no answer"; exit 0; }; echo "attempt $i: answered"; done; exit 1`);
+  record('a NetworkPolicy that admits nothing stops the same request (kube-router enforces it)', denied.phase === 'Succeeded', `${denied.phase}: ${denied.logs.split('\n').join(' | ')}`);
+
+  const metrics = await nodeMetrics(k, cluster.nodeName);
+  record('metrics-server answers the metrics.k8s.io API (kubectl top, the HPA)', metrics.ok, metrics.detail);
 
   const pulled = await registryPull({ paths, cluster, k });
   record(`a pod runs an image pushed to the registry (${cluster.registry}), pulled by containerd with imagePullPolicy: Always`, pulled.ok, pulled.detail);

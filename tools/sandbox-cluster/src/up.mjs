@@ -1,17 +1,18 @@
 // `up`: build or reuse the binaries, then start etcd → API server → controllers → registry → containerd →
-// kubelet → kube-proxy → CoreDNS, each waited for before the next, and write the admin kubeconfig.
+// kubelet → kube-proxy → kube-router → CoreDNS → metrics-server, each waited for before the next, and write
+// the admin kubeconfig.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { components } from './components.mjs';
 import {
-  apiserverKubeletRbac, cniConflist, containerdConfig, corednsManifest, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml, schedulerConfig,
+  clusterRbac, cniConflist, containerdConfig, corednsManifest, metricsServerManifest, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml, schedulerConfig,
 } from './configs.mjs';
 import { restoreSysctls, setUpHostNetwork, snapshotSysctls } from './host.mjs';
 import { buildSystemImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
-import { REGISTRY_MODULE, REGISTRY_VERSION } from './layout.mjs';
+import { GO_PROGRAMS } from './layout.mjs';
 import { generatePki, writeKubeconfigs } from './pki.mjs';
 import { checkProbe, waitUntil } from './probes.mjs';
 import { isAlive, runningPid, startDaemon } from './processes.mjs';
@@ -57,16 +58,28 @@ export function buildBinaries() {
   return runBuild('the binaries', 'scripts/build.sh', [], (bin) => join(bin, 'kubelet'));
 }
 
-/** scripts/build-registry.sh: the registry at REGISTRY_VERSION; resolves to the binary's path. */
-export function buildRegistry() {
-  return runBuild(`the registry ${REGISTRY_VERSION}`, 'scripts/build-registry.sh', [REGISTRY_MODULE, REGISTRY_VERSION], (binary) => binary);
+/**
+ * scripts/build-go-program.sh: one of GO_PROGRAMS at its version; resolves to the binary's path.
+ * @param {keyof typeof GO_PROGRAMS} name
+ */
+export function buildGoProgram(name) {
+  const { module, package: pkg, version, versionVar } = GO_PROGRAMS[name];
+  return runBuild(`${name} ${version}`, 'scripts/build-go-program.sh', [name, module, pkg, version, versionVar ?? ''], (binary) => binary);
+}
+
+/** Every Go program of GO_PROGRAMS, built one after the other (each build uses both cores). */
+async function buildGoPrograms() {
+  /** @type {Record<string, string>} */
+  const built = {};
+  for (const name of /** @type {(keyof typeof GO_PROGRAMS)[]} */ (Object.keys(GO_PROGRAMS))) built[name] = await buildGoProgram(name);
+  return /** @type {Record<keyof typeof GO_PROGRAMS, string>} */ (built);
 }
 
 /** Host tools the cluster needs, with the package that brings each one. */
 const HOST_TOOLS = [
   ['/usr/bin/containerd', 'containerd'], ['/usr/sbin/runc', 'runc'], ['/usr/bin/ctr', 'containerd'],
   ['/usr/lib/cni/bridge', 'containernetworking-plugins'], ['/usr/sbin/conntrack', 'conntrack'],
-  ['/usr/sbin/iptables', 'iptables'], ['/usr/bin/openssl', 'openssl'], ['/usr/bin/gcc', 'gcc'], ['/usr/bin/docker', 'docker.io'],
+  ['/usr/sbin/iptables', 'iptables'], ['/usr/sbin/ipset', 'ipset'], ['/usr/bin/openssl', 'openssl'], ['/usr/bin/gcc', 'gcc'], ['/usr/bin/docker', 'docker.io'],
 ];
 
 export function preflight() {
@@ -94,7 +107,8 @@ function writeConfigs(paths, cluster) {
     [join(paths.config, 'kubelet.yaml')]: kubeletConfig(paths, cluster),
     [join(paths.config, 'kube-proxy.yaml')]: kubeProxyConfig(paths, cluster),
     [join(paths.config, 'kube-scheduler.yaml')]: schedulerConfig(paths),
-    [join(paths.config, 'apiserver-kubelet-rbac.yaml')]: apiserverKubeletRbac(),
+    [join(paths.config, 'cluster-rbac.yaml')]: clusterRbac(),
+    [join(paths.config, 'metrics-server.yaml')]: metricsServerManifest(),
     [join(paths.config, 'coredns.yaml')]: corednsManifest(cluster),
   };
   for (const [file, text] of Object.entries(files)) writeFileSync(file, text);
@@ -148,16 +162,19 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const running = runningPid(paths.pids, 'kube-apiserver');
   if (running !== undefined) {
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    if (runningPid(paths.pids, 'registry') === undefined) {
-      throw new ComponentError('registry', `the running cluster has no registry at ${cluster.registry} (it was started before the registry existed, or the registry died); restart it: 'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up'`, join(paths.logs, 'registry.log'));
+    const missing = components(paths, cluster, { bin: '', programs: { registry: '', 'kube-router': '' } })
+      .map((component) => component.name)
+      .filter((name) => runningPid(paths.pids, name) === undefined);
+    if (missing.length) {
+      throw new ComponentError(missing[0], `the running cluster has no ${missing.join(', ')} (started by an older version of this tool, or it died); restart it: 'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up'`, join(paths.logs, `${missing[0]}.log`));
     }
     return { kubeconfig: paths.kubeconfig, bin: await buildBinaries(), registry: cluster.registry };
   }
-  say('step 1/7: binaries');
+  say('step 1/8: binaries');
   const bin = await buildBinaries();
-  const registry = await buildRegistry();
-  say(`binaries: ${bin}, registry ${registry} (${elapsed()})`);
-  say('step 2/7: clean state, host network, certificates, configs');
+  const programs = await buildGoPrograms();
+  say(`binaries: ${bin}; ${Object.entries(programs).map(([name, path]) => `${name} ${path}`).join(', ')} (${elapsed()})`);
+  say('step 2/8: clean state, host network, certificates, configs');
   await teardown({ paths, cluster, keepLogs: false, quiet: true });
   writeConfigs(paths, cluster);
   snapshotSysctls(join(paths.state, 'sysctls.json'));
@@ -167,25 +184,32 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   copyFileSync(join(paths.pki, 'admin.kubeconfig'), paths.kubeconfig);
   say(`state in ${paths.state}, logs in ${paths.logs} (${elapsed()})`);
   const context = { paths, cluster, timeoutMs };
-  const byName = Object.fromEntries(components(paths, cluster, { bin, registry }).map((component) => [component.name, component]));
+  const byName = Object.fromEntries(components(paths, cluster, { bin, programs }).map((component) => [component.name, component]));
+  const waitForRollout = (/** @type {string} */ name, /** @type {string} */ selector, /** @type {string} */ log) => {
+    const rollout = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'rollout', 'status', `deployment/${name}`, `--timeout=${Math.round(timeoutMs / 1000)}s`]);
+    if (!rollout.ok) {
+      const pods = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'describe', 'pods', '-l', selector]).stdout;
+      throw new ComponentError(name, `${name} did not become ready: ${rollout.stderr.trim()}\n${pods.split('\n').slice(-15).join('\n')}`, join(paths.logs, log));
+    }
+  };
   try {
-    say('step 3/7: control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)');
+    say('step 3/8: control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)');
     await startAndWait(context, byName['etcd']);
     await startAndWait(context, byName['kube-apiserver']);
-    mustKubectl(bin, paths, 'granting the API server access to the kubelet', ['apply', '-f', join(paths.config, 'apiserver-kubelet-rbac.yaml')], 'kube-apiserver');
+    mustKubectl(bin, paths, 'granting the API server access to the kubelet and kube-router its reads', ['apply', '-f', join(paths.config, 'cluster-rbac.yaml')], 'kube-apiserver');
     await startAndWait(context, byName['kube-controller-manager']);
     await startAndWait(context, byName['kube-scheduler']);
-    say(`step 4/7: registry, containerd and the pause/CoreDNS images (${elapsed()})`);
+    say(`step 4/8: registry, containerd and the pause, CoreDNS and metrics-server images (${elapsed()})`);
     await startAndWait(context, byName['registry']);
     say(`registry: http://${cluster.registry} (storage ${paths.registryData}); docker push ${cluster.registry}/<repository>:<tag>, pods pull it as ${cluster.registry}/<repository>`);
     await startAndWait(context, byName['containerd']);
-    for (const ref of buildSystemImages(bin)) {
+    for (const ref of buildSystemImages(bin, programs['metrics-server'])) {
       await importImage(ref, paths.containerdSocket).catch((error) => {
         throw new ComponentError('containerd', error.message, join(paths.logs, 'containerd.log'));
       });
       say(`imported ${ref}`);
     }
-    say(`step 5/7: kubelet (${elapsed()})`);
+    say(`step 5/8: kubelet (${elapsed()})`);
     await startAndWait(context, byName['kubelet']);
     const nodeReason = await waitUntil(
       async () => {
@@ -197,15 +221,23 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     if (nodeReason) throw new ComponentError('kubelet', nodeReason, join(paths.logs, 'kubelet.log'));
     say(`node ${cluster.nodeName} Ready (${elapsed()})`);
     restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
-    say('step 6/7: kube-proxy');
+    say('step 6/8: kube-proxy (Services) and kube-router (NetworkPolicy enforcement)');
     await startAndWait(context, byName['kube-proxy']);
-    say(`step 7/7: CoreDNS (${elapsed()})`);
+    await startAndWait(context, byName['kube-router']);
+    say(`step 7/8: CoreDNS (${elapsed()})`);
     mustKubectl(bin, paths, 'applying CoreDNS', ['apply', '-f', join(paths.config, 'coredns.yaml')], 'kubelet');
-    const rollout = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'rollout', 'status', 'deployment/coredns', `--timeout=${Math.round(timeoutMs / 1000)}s`]);
-    if (!rollout.ok) {
-      const pods = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'describe', 'pods', '-l', 'k8s-app=kube-dns']).stdout;
-      throw new ComponentError('coredns', `CoreDNS did not become ready: ${rollout.stderr.trim()}\n${pods.split('\n').slice(-15).join('\n')}`, join(paths.logs, 'kubelet.log'));
-    }
+    waitForRollout('coredns', 'k8s-app=kube-dns', 'kubelet.log');
+    say(`step 8/8: metrics-server (the metrics.k8s.io API behind kubectl top and the HPA) (${elapsed()})`);
+    mustKubectl(bin, paths, 'applying metrics-server', ['apply', '-f', join(paths.config, 'metrics-server.yaml')], 'kube-apiserver');
+    waitForRollout('metrics-server', 'k8s-app=metrics-server', 'kube-apiserver.log');
+    const apiReason = await waitUntil(
+      async () => {
+        const result = kubectl(bin, paths.kubeconfig, ['get', 'apiservice', 'v1beta1.metrics.k8s.io', '-o', 'jsonpath={.status.conditions[?(@.type=="Available")].message}{" "}{.status.conditions[?(@.type=="Available")].status}']);
+        return result.stdout.trim().endsWith('True') ? '' : `APIService v1beta1.metrics.k8s.io not Available: ${result.stdout.trim() || result.stderr.trim()}`;
+      },
+      { timeoutMs, intervalMs: 1000 },
+    );
+    if (apiReason) throw new ComponentError('metrics-server', `${apiReason}\n  hint: the API server reaches metrics-server through its front-proxy client certificate; see kube-apiserver.log`, join(paths.logs, 'kube-apiserver.log'));
   } catch (error) {
     if (!keepOnFailure) {
       say('stopping the components that did start (logs are kept; use --keep-on-failure to inspect them running)');

@@ -83,9 +83,11 @@ export const POSTGRES_NAME = 'postgres';
 /**
  * A PostgreSQL outside the release, in a namespace of its own, standing in for a managed database: the offline
  * image (docs/images.md: POSTGRES_PASSWORD/USER/DB, runs as uid 1001, stops on SIGINT), data on an emptyDir,
- * its password in a Secret, a Service named `postgres`. Ready when pg_isready answers on TCP.
+ * its password in a Secret, a Service named `postgres`. Ready when pg_isready answers on TCP. A NetworkPolicy,
+ * as docs/deploy.md §7 advises for a database in the cluster, admits only the release's backend and migration
+ * pods of `clientNamespace`.
  */
-export function externalPostgresManifests(namespace: string, image: string, password: string): K8sObject[] {
+export function externalPostgresManifests(namespace: string, image: string, password: string, clientNamespace: string): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': POSTGRES_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'deploy-e2e' } } },
@@ -139,6 +141,26 @@ export function externalPostgresManifests(namespace: string, image: string, pass
       kind: 'Service',
       metadata: { name: POSTGRES_NAME, namespace, labels },
       spec: { selector: labels, ports: [{ name: 'postgres', port: 5432, targetPort: 5432 }] },
+    },
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: POSTGRES_NAME, namespace, labels },
+      spec: {
+        podSelector: { matchLabels: labels },
+        policyTypes: ['Ingress'],
+        ingress: [
+          {
+            from: [
+              {
+                namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': clientNamespace } },
+                podSelector: { matchExpressions: [{ key: 'app.kubernetes.io/component', operator: 'In', values: ['backend', 'migrate'] }] },
+              },
+            ],
+            ports: [{ protocol: 'TCP', port: 5432 }],
+          },
+        ],
+      },
     },
   ];
 }
