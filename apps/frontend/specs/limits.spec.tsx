@@ -34,7 +34,7 @@ describe('the form checks at the limits\' edges', () => {
       ['description', () => render(<TaskForm onAdded={() => undefined} onCancel={() => undefined} />), 'Description (optional)'],
       ['name', () => render(<RegisterForm />), 'Full name'],
       ['password', () => render(<RegisterForm />), 'Password'],
-      ['chatMessage', () => render(<ChatInput value="" onChange={() => undefined} onSend={() => undefined} disabled={false} action={() => undefined} />), 'Message'],
+      ['chatMessage', () => render(<ChatInput value="" onChange={() => undefined} onSend={() => undefined} onStop={() => undefined} disabled={false} action={() => undefined} />), 'Message'],
     ];
     for (const [field, show, label] of inputs) {
       show();
