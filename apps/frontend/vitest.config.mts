@@ -11,6 +11,7 @@ export default defineConfig(() => ({
       '@': join(import.meta.dirname, '.'),
       // Tests run against the library's source, so they need no prior build of libs/health.
       '@todo/health': join(import.meta.dirname, '../../libs/health/src/index.ts'),
+      '@todo/observability': join(import.meta.dirname, '../../libs/observability/src/index.ts'),
     },
   },
   test: {

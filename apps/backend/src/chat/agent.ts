@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import type { Config } from '../config';
 import type { Db } from '../db/client';
 import { fail } from '../errors';
+import { fetchWithRequestContext, observedModel } from '../observability/model';
 import { taskTools } from '../tools/task-tools';
 import type { Role } from '../services/conversations';
 
@@ -49,8 +50,14 @@ export interface ChatAgentOptions {
 /** An agent on any OpenAI-compatible chat-completions endpoint; tools act on `turn.db` for `turn.userId`. */
 export function createChatAgent(llm: NonNullable<Config['llm']>, options: ChatAgentOptions = {}): ChatAgent {
   setTracingDisabled(true); // never export traces to a third party
-  const client = new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseURL, maxRetries: 1, timeout: options.timeoutMs ?? 60_000 });
-  const model = new OpenAIChatCompletionsModel(client, llm.model);
+  const client = new OpenAI({
+    apiKey: llm.apiKey,
+    baseURL: llm.baseURL,
+    maxRetries: 1,
+    timeout: options.timeoutMs ?? 60_000,
+    fetch: fetchWithRequestContext,
+  });
+  const model = observedModel(new OpenAIChatCompletionsModel(client, llm.model), llm.model);
 
   return {
     async reply({ db, userId, history, message }) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { observedTool } from '../observability/tools';
 import { createTask, deleteTask, listTasks, setTaskCompleted, updateTask, type Task, type TaskFilter } from '../services/tasks';
 
 /**
@@ -112,4 +113,4 @@ export const updateTaskTool = defineTool({
   },
 });
 
-export const taskTools = [addTask, listTasksTool, completeTask, deleteTaskTool, updateTaskTool] as TaskTool[];
+export const taskTools = ([addTask, listTasksTool, completeTask, deleteTaskTool, updateTaskTool] as TaskTool[]).map(observedTool);

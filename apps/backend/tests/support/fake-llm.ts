@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 // A scripted OpenAI-compatible chat-completions server on 127.0.0.1: the only fake in the suites
@@ -41,6 +41,8 @@ export const providerError = (status = 500): Answer => ({ status, body: { error:
 export interface FakeLlm {
   baseURL: string;
   requests: ChatRequest[];
+  /** The headers of each request, in order (request id and trace context arrive here). */
+  headers: IncomingHttpHeaders[];
   script(...answers: Answer[]): void;
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export interface FakeLlm {
 export async function startFakeLlm(): Promise<FakeLlm> {
   const queue: Answer[] = [];
   const requests: ChatRequest[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
@@ -57,6 +60,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
         return;
       }
       requests.push(JSON.parse(raw) as ChatRequest);
+      headers.push(req.headers);
       const answer = queue.shift() ?? providerError(500);
       res.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
     });
@@ -66,6 +70,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    headers,
     script: (...answers) => void queue.push(...answers),
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -11,6 +11,12 @@ export interface FrontendConfig {
   /** Time between readiness turning 503 on SIGTERM and the server closing. */
   shutdownDelayMs: number;
   production: boolean;
+  /** Address the server listens on (Next's HOSTNAME); the metrics listener uses it too. */
+  hostname: string;
+  /** Port of the Prometheus /metrics listener, apart from the public port; 0 turns it off. */
+  metricsPort: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: with it, traces go there over OTLP/HTTP; without it tracing is off. */
+  otlpEndpoint?: string;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string): number {
@@ -20,6 +26,27 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
     throw new Error(`${name} must be a non-negative integer (milliseconds), got "${value}"`);
   }
   return parsed;
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number (0-65535, 0 = off), got "${value}"`);
+  return parsed;
+}
+
+function otlpEndpoint(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute URL such as http://otel-collector:4318, got "${value}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`OTEL_EXPORTER_OTLP_ENDPOINT must use http or https, got "${value}"`);
+  }
+  return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
@@ -37,6 +64,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
     readinessTimeoutMs: positiveInt(env.READINESS_TIMEOUT_MS, 2_000, 'READINESS_TIMEOUT_MS'),
     shutdownDelayMs: positiveInt(env.SHUTDOWN_DELAY_MS, production ? 5_000 : 0, 'SHUTDOWN_DELAY_MS'),
     production,
+    hostname: env.HOSTNAME || '0.0.0.0',
+    metricsPort: port(env.METRICS_PORT, 9465, 'METRICS_PORT'),
+    otlpEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
   };
 }
 
