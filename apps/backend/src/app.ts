@@ -53,6 +53,8 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     routerOptions: ROUTER_OPTIONS,
     requestIdHeader: false,
     genReqId: requestIdOf,
+    // observabilityPlugin logs each request once it is answered, with its trace_id (known only then).
+    disableRequestLogging: true,
     // Requests the router cannot even parse (bad percent-encoding) get the API's error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;

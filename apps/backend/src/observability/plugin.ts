@@ -39,8 +39,8 @@ export const requestIdOf = (request: { headers: Record<string, string | string[]
 
 /**
  * Per request: a server span continuing the caller's traceparent (a no-op without tracing), a log
- * child carrying trace_id, the x-request-id answered back, and `http_request_duration_seconds` by
- * route template. The span's context is made active for the handler, so database and model spans nest.
+ * child carrying trace_id, the x-request-id answered back, `http_request_duration_seconds` by route
+ * template and one "request completed" log line. The span's context is made active for the handler, so database and model spans nest.
  */
 export const observabilityPlugin = fp(async function observability(app: FastifyInstance) {
   app.decorateRequest('trace', undefined as unknown as TraceParent);
@@ -73,7 +73,12 @@ export const observabilityPlugin = fp(async function observability(app: FastifyI
     if (!state) return;
     const status = reply.statusCode;
     const seconds = Number(process.hrtime.bigint() - state.startedAt) / 1e9;
-    httpRequests.observe({ method: request.method, route: routeOf(request), status_code: String(status) }, seconds);
+    const route = routeOf(request);
+    httpRequests.observe({ method: request.method, route, status_code: String(status) }, seconds);
+    request.log.info(
+      { req: { method: request.method, url: request.url.split('?')[0], route }, res: { statusCode: status }, responseTime: Math.round(seconds * 10_000) / 10 },
+      'request completed',
+    );
     state.span.setAttribute('http.response.status_code', status);
     if (status >= 500) state.span.setStatus({ code: SpanStatusCode.ERROR });
     state.span.end();

@@ -69,7 +69,9 @@ export async function serveMetrics(registry: Registry, { host, port }: { host: s
     );
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`the metrics listener cannot use ${host}:${port} (${error.code ?? error.message}): set METRICS_PORT to a free port, or to 0 to turn metrics off`)),
+    );
     server.listen(port, host, () => resolve());
   });
   server.unref();
