@@ -8,7 +8,8 @@ const REGISTRIES = Symbol.for('todo-app.observability.registries');
 type Global = typeof globalThis & { [REGISTRIES]?: Map<string, Registry> };
 
 /**
- * The process's registry for `app`, with Node's process metrics (`process_*`, `nodejs_*`). One per process
+ * The process's registry for `app`, with Node's process metrics (`process_*`, `nodejs_*`), every series
+ * labelled `component="<app>"` (the chart's component label, so one dashboard tells the apps apart). One per process
  * and name, kept on globalThis: Next compiles instrumentation and each route into separate bundles, and
  * they must all count into the registry that the metrics port serves.
  */
@@ -17,6 +18,7 @@ export function metricsRegistry(app: string): Registry {
   let registry = registries.get(app);
   if (!registry) {
     registry = new Registry();
+    registry.setDefaultLabels({ component: app });
     collectDefaultMetrics({ register: registry });
     registries.set(app, registry);
   }
