@@ -49,14 +49,18 @@ install_kubeconform() {
   rm -rf "$dir" && mv "$dir.partial" "$dir"
 }
 
+# go_module_dir MODULE@VERSION: downloads a Go module through the module proxy and prints its folder.
+go_module_dir() {
+  (cd /tmp && go mod download -json "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+}
+
 # Strict standalone schemas from the OpenAPI spec inside the k8s.io/kubernetes module (Go module proxy).
 install_schemas() {
   local dir="$CACHE/k8s-schemas/v$KUBERNETES_VERSION-standalone-strict"
   if [ -f "$dir/deployment-apps-v1.json" ]; then say "Kubernetes $KUBERNETES_VERSION schemas already in $dir"; return; fi
   say "downloading k8s.io/kubernetes@v$KUBERNETES_VERSION (Go module proxy) for its OpenAPI spec"
   local module_dir
-  module_dir=$(cd /tmp && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  module_dir=$(go_module_dir "k8s.io/kubernetes@v$KUBERNETES_VERSION")
   rm -rf "$dir.partial"
   node deploy/helm/scripts/k8s-json-schemas.mjs "$module_dir/api/openapi-spec/swagger.json" "$dir.partial"
   rm -rf "$dir" && mv "$dir.partial" "$dir"
@@ -68,8 +72,7 @@ install_crd_schemas() {
   if [ -f "$dir/monitoring.coreos.com/servicemonitor_v1.json" ]; then say "Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRD schemas already in $dir"; return; fi
   say "downloading github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION (Go module proxy) for its CRDs"
   local module_dir
-  module_dir=$(cd /tmp && go mod download -json "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  module_dir=$(go_module_dir "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION")
   rm -rf "$dir.partial"
   node deploy/helm/scripts/crd-json-schemas.mjs "$dir.partial" \
     "$module_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
