@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { createGenerator } from 'ts-json-schema-generator';
 import { chartDir } from '../scripts/toolchain.mjs';
 
-const DASHBOARD = join(chartDir, 'dashboards/todo-app-golden-signals.json');
+const DASHBOARD = join(chartDir, 'dashboards/golden-signals.json');
 const GRAFANA_TYPES = join(dirname(createRequire(import.meta.url).resolve('@grafana/schema/package.json')), 'dist/types/raw/dashboard/x/types.gen.d.ts');
 
 interface Target {
