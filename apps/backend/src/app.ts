@@ -8,6 +8,8 @@ import type { Config } from './config';
 import { openDatabase, type Database } from './db/client';
 import { migrate } from './db/migrate';
 import { DomainError } from './errors';
+import { rateLimitRejections } from './observability/metrics';
+import { observabilityPlugin, requestIdOf } from './observability/plugin';
 import { authPlugin } from './plugins/auth';
 import { errorsPlugin } from './plugins/errors';
 import { openapiPlugin } from './plugins/openapi';
@@ -50,6 +52,10 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: ROUTER_OPTIONS,
+    requestIdHeader: false,
+    genReqId: requestIdOf,
+    // observabilityPlugin logs each request once it is answered, with its trace_id (known only then).
+    disableRequestLogging: true,
     // Requests the router cannot even parse (bad percent-encoding) get the API's error shape too.
     frameworkErrors: (error, _request, reply) => {
       const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 400;
@@ -82,6 +88,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
     });
   }
 
+  await app.register(observabilityPlugin);
   await app.register(securityHeadersPlugin);
   await app.register(errorsPlugin, { routerOptions: ROUTER_OPTIONS });
   await app.register(validationPlugin);
@@ -99,6 +106,7 @@ export async function buildApp(config: Config, dependencies: AppDependencies = {
   }
   await app.register(rateLimit, {
     global: false,
+    onExceeded: (request) => rateLimitRejections.inc({ route: request.routeOptions.url ?? 'unmatched' }),
     errorResponseBuilder: (_request, context) =>
       new DomainError({ kind: 'rate-limited', retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)) }),
   });

@@ -25,6 +25,10 @@ export interface Config {
   shutdownDelayMs: number;
   rateLimit: { authPerMinute: number; chatPerMinute: number };
   trustProxy: boolean;
+  /** Port of the Prometheus /metrics listener, apart from the API's port; 0 turns it off. */
+  metricsPort: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: with it, traces go there over OTLP/HTTP; without it tracing is off. */
+  otlpEndpoint?: string;
 }
 
 export interface ChatLimits {
@@ -163,5 +167,7 @@ export function loadConfig(env: Env = process.env, { command = 'serve' }: { comm
       chatPerMinute: integer(env, 'RATE_LIMIT_CHAT_PER_MINUTE', 20, 1, 1_000_000),
     },
     trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false', (s) => s.toLowerCase()) === 'true',
+    metricsPort: integer(env, 'METRICS_PORT', 9464, 0, 65535),
+    otlpEndpoint: url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', ['http:', 'https:']),
   };
 }

@@ -1,49 +1,16 @@
-import { createShutdown } from '@todo/health';
-import { buildApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
-import { openDatabase } from './db/client';
-import { migrate } from './db/migrate';
-
-async function runMigrations(config: Config): Promise<void> {
-  const database = await openDatabase({ url: config.databaseUrl, pgliteDataDir: config.pgliteDataDir, poolMax: 1 });
-  try {
-    const target = database.kind === 'postgres' ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.pgliteDataDir}`;
-    console.log(`migrate: applying migrations to ${target}`);
-    const report = await migrate(database);
-    console.log(
-      report.applied.length ? `migrate: applied ${report.applied.join(', ')}` : 'migrate: database already up to date',
-    );
-  } finally {
-    await database.close();
-  }
-}
-
-async function serve(config: Config): Promise<void> {
-  let trackRequest: () => () => void = () => () => undefined;
-  const app = await buildApp(config, { trackRequest: () => trackRequest() });
-  const shutdown = createShutdown({
-    health: app.health,
-    delayMs: config.shutdownDelayMs,
-    // A chat turn in flight ends within its budget: let it finish rather than cut it off.
-    drainTimeoutMs: config.chat.turnBudgetMs + 5000,
-    handlerTimeoutMs: 15_000,
-    log: { info: (m) => app.log.info(m), error: (m) => app.log.error(m) },
-  });
-  trackRequest = shutdown.trackRequest;
-  // Closing the app waits for in-flight requests, then closes the database pool (an onClose hook).
-  shutdown.onClose('http server and database', () => app.close());
-  if (config.jwt.ephemeral) {
-    app.log.warn('JWT_SECRET_KEY is not set: using a random secret, tokens stop working when the process restarts');
-  }
-  if (!config.llm) app.log.warn('no OPENAI_API_KEY / OPENROUTER_API_KEY: chat answers 503, everything else works');
-  await app.listen({ host: config.host, port: config.port });
-}
+import { ConfigError, loadConfig } from './config';
+import { startBackendTracing } from './observability/tracing';
 
 async function main(argv: string[]): Promise<void> {
   const command = argv[0] ?? 'serve';
-  if (command === 'migrate') return runMigrations(loadConfig(process.env, { command }));
-  if (command === 'serve') return serve(loadConfig(process.env, { command }));
-  throw new Error(`unknown command "${command}"; use "node main.js" to serve or "node main.js migrate"`);
+  if (command !== 'serve' && command !== 'migrate') {
+    throw new Error(`unknown command "${command}"; use "node main.js" to serve or "node main.js migrate"`);
+  }
+  const config = loadConfig(process.env, { command });
+  // Tracing instruments pg as it is loaded, so it starts before the modules that use the database.
+  const tracing = command === 'serve' ? startBackendTracing(config) : undefined;
+  const { runMigrations, serve } = await import('./commands.js');
+  return command === 'migrate' ? runMigrations(config) : serve(config, tracing);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

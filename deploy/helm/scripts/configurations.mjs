@@ -23,6 +23,19 @@ export const CONFIGURATIONS = [
     production: true,
   },
   {
+    // Prometheus Operator objects and tracing on, so kubeconform checks the ServiceMonitor and PodMonitor too.
+    name: 'prod-monitoring',
+    valuesFiles: ['values-prod.yaml'],
+    set: {
+      'metrics.serviceMonitor.enabled': true,
+      'metrics.podMonitor.enabled': true,
+      'metrics.serviceMonitor.labels.release': 'prometheus',
+      'metrics.scraper.namespaceLabels.kubernetes\\.io/metadata\\.name': 'monitoring',
+      'tracing.otlpEndpoint': 'http://otel-collector.monitoring:4318',
+    },
+    production: true,
+  },
+  {
     name: 'defaults-with-database-url',
     valuesFiles: [],
     set: { 'secrets.databaseUrl': 'postgres://todo@db.internal:5432/todo' },

@@ -15,6 +15,7 @@ import {
   chartDir,
   findHelm,
   findKubeconform,
+  findCrdSchemaDir,
   findSchemaDir,
   helmMajor,
   kubernetesVersion,
@@ -59,10 +60,12 @@ function main() {
   const helms = /** @type {const} */ ([3, 4]).map((major) => ({ major, binary: findHelm(major) }));
   const kubeconform = findKubeconform();
   const schemaDir = findSchemaDir();
+  const crdSchemaDir = findCrdSchemaDir();
   const missing = [
     ...helms.filter((h) => !h.binary).map((h) => `Helm ${h.major}`),
     ...(kubeconform ? [] : ['kubeconform']),
     ...(schemaDir ? [] : [`Kubernetes ${kubernetesVersion()} JSON schemas`]),
+    ...(crdSchemaDir ? [] : ['Prometheus Operator CRD schemas']),
   ];
   if (missing.length > 0) {
     console.error(`helm-lint: missing ${missing.join(', ')}: ${SETUP_HINT}`);
@@ -95,6 +98,8 @@ function main() {
           kubernetesVersion(),
           '-schema-location',
           schemaLocation,
+          '-schema-location',
+          `${crdSchemaDir}/{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json`,
           file,
         ]).trim(),
       );

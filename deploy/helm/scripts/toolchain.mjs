@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
-export const VERSIONS = { helm3: '3.17.3', helm4: '4.1.4', kubeconform: '0.7.0', kubernetes: '1.34.4' };
+export const VERSIONS = { helm3: '3.17.3', helm4: '4.1.4', kubeconform: '0.7.0', kubernetes: '1.34.4', prometheusOperator: '0.85.0' };
 export const SETUP_HINT = 'run `bash tools/ci/setup/30-helm.sh` (installs Helm 3 and 4, kubeconform and the schemas into ~/.cache/todo-app/tools)';
 
 export const chartDir = new URL('..', import.meta.url).pathname.replace(/\/$/, '');
@@ -64,6 +64,12 @@ export function findKubeconform() {
 export function findSchemaDir() {
   const dir = process.env.K8S_SCHEMA_DIR ?? join(cacheRoot(), 'k8s-schemas');
   return existsSync(join(dir, `v${kubernetesVersion()}-standalone-strict`, 'deployment-apps-v1.json')) ? dir : undefined;
+}
+
+/** Strict schemas of the Prometheus Operator's ServiceMonitor and PodMonitor CRDs (30-helm.sh makes them). */
+export function findCrdSchemaDir() {
+  const dir = process.env.CRD_SCHEMA_DIR ?? join(cacheRoot(), 'k8s-schemas', 'crds', `prometheus-operator-v${VERSIONS.prometheusOperator}`);
+  return existsSync(join(dir, 'monitoring.coreos.com', 'servicemonitor_v1.json')) ? dir : undefined;
 }
 
 export function kubernetesVersion() {

@@ -40,6 +40,11 @@ spec:
         {{- $secrets := $ctx.Values.secrets }}
         checksum/secret: {{ (ternary (print "existing:" $secrets.existingSecret) (include (print $ctx.Template.BasePath "/secret.yaml") $ctx) (ne $secrets.existingSecret "")) | sha256sum }}
         {{- end }}
+        {{- if and $ctx.Values.metrics.enabled $ctx.Values.metrics.scrapeAnnotations }}
+        prometheus.io/scrape: "true"
+        prometheus.io/port: {{ index $ctx.Values.metrics.ports $component | quote }}
+        prometheus.io/path: /metrics
+        {{- end }}
         {{- with $c.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
@@ -57,6 +62,11 @@ spec:
             - name: http
               containerPort: {{ $c.service.port }}
               protocol: TCP
+            {{- if $ctx.Values.metrics.enabled }}
+            - name: metrics
+              containerPort: {{ index $ctx.Values.metrics.ports $component }}
+              protocol: TCP
+            {{- end }}
           {{- if or .secretEnv $c.extraEnv }}
           env:
             {{- if .secretEnv }}

@@ -235,6 +235,7 @@ describeForEachHelm('todo-app chart', (helm) => {
     const pods = (component: string) => ({ podSelector: { matchLabels: selector(component) } });
     const tcp = (port: number | string) => ({ protocol: 'TCP', port });
     const dns = { ports: [{ protocol: 'UDP', port: 53 }, tcp(53)] };
+    const scraper = { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'prometheus' } } }], ports: [tcp('metrics')] };
     const policy = (component: string, rules: K8sObject) => ({
       podSelector: { matchLabels: selector(component) },
       policyTypes: ['Ingress', 'Egress'],
@@ -246,9 +247,9 @@ describeForEachHelm('todo-app chart', (helm) => {
     const expected = (database: 'in-chart' | 'external', externalPort = 5432) => {
       const toDatabase = database === 'in-chart' ? { to: [pods('database')], ports: [tcp(5432)] } : { ports: [tcp(externalPort)] };
       return {
-        frontend: policy('frontend', { ingress: [{ ports: [tcp('http')] }], egress: [{ to: [pods('backend')], ports: [tcp(8000)] }, dns] }),
+        frontend: policy('frontend', { ingress: [{ ports: [tcp('http')] }, scraper], egress: [{ to: [pods('backend')], ports: [tcp(8000)] }, dns] }),
         backend: policy('backend', {
-          ingress: [{ from: [pods('frontend')], ports: [tcp('http')] }],
+          ingress: [{ from: [pods('frontend')], ports: [tcp('http')] }, scraper],
           egress: [toDatabase, dns, { ports: [tcp(443)] }],
         }),
         migrate: policy('migrate', { egress: [toDatabase, dns] }),
@@ -267,9 +268,9 @@ describeForEachHelm('todo-app chart', (helm) => {
       expect(specs(renderWith(helm, PROD, { 'networkPolicy.externalDatabasePort': 6432 }))).toEqual(expected('external', 6432));
     });
 
-    it('lets only the frontend reach the backend', () => {
+    it('lets only the frontend reach the backend (and only the scraper its metrics port)', () => {
       for (const objects of [dev(), prod()]) {
-        expect(get(objects, 'NetworkPolicy', 'todo-todo-app-backend').spec.ingress).toEqual([{ from: [pods('frontend')], ports: [tcp('http')] }]);
+        expect(get(objects, 'NetworkPolicy', 'todo-todo-app-backend').spec.ingress).toEqual([{ from: [pods('frontend')], ports: [tcp('http')] }, scraper]);
       }
     });
 

@@ -40,7 +40,7 @@ describeWithHelm('policy checks over the rendered chart', 4, (helm) => {
     get(objects, 'NetworkPolicy', 'todo-todo-app-backend').spec.ingress.push({ from: [], ports: [] });
     expect(checkPolicies(objects, { production: false })).toEqual([
       'NetworkPolicy/todo-todo-app-frontend: egress[2] has no to and no ports, so it allows all egress',
-      'NetworkPolicy/todo-todo-app-backend: ingress[1] has no from and no ports, so it allows all ingress',
+      'NetworkPolicy/todo-todo-app-backend: ingress[2] has no from and no ports, so it allows all ingress',
     ]);
   });
 });

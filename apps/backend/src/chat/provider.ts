@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ChatLimits, Config } from '../config';
+import { fetchWithRequestContext } from '../observability/model';
 
 /** One tool call as the model asked for it: the arguments are the model's raw JSON text. */
 export interface RequestedToolCall {
@@ -9,9 +10,17 @@ export interface RequestedToolCall {
   arguments: string;
 }
 
+/** Tokens the provider reported for one completion (asked for with stream_options.include_usage). */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
 export interface ModelAnswer {
   text: string;
   toolCalls: RequestedToolCall[];
+  /** Absent when the provider sent no usage chunk. */
+  usage?: TokenUsage;
 }
 
 /** Why a model call gave no usable answer; each maps to one HTTP answer in the chat route. */
@@ -46,7 +55,8 @@ const MAX_ANSWER_CHARS = 100_000;
  * streamed anything is retried up to `llmMaxRetries` times, a malformed answer never is.
  */
 export function createModelClient(llm: NonNullable<Config['llm']>, limits: ChatLimits): ModelClient {
-  const client = new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseURL, maxRetries: 0, timeout: limits.llmTimeoutMs });
+  // fetchWithRequestContext hands the chat request's x-request-id and trace context on to the provider.
+  const client = new OpenAI({ apiKey: llm.apiKey, baseURL: llm.baseURL, maxRetries: 0, timeout: limits.llmTimeoutMs, fetch: fetchWithRequestContext });
   return {
     async complete(call) {
       for (let attempt = 0; ; attempt++) {
@@ -76,14 +86,16 @@ async function completeOnce(
   const attemptTimeout = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([call.signal, attemptTimeout]);
   const stream = await client.chat.completions.create(
-    { model, messages: call.messages, tools: call.tools, stream: true },
+    { model, messages: call.messages, tools: call.tools, stream: true, stream_options: { include_usage: true } },
     { signal },
   );
   let text = '';
   let finished = false;
   const calls = new Map<number, RequestedToolCall>();
+  let usage: TokenUsage | undefined;
   for await (const chunk of stream) {
     if (!Array.isArray(chunk?.choices)) throw new ProviderError('malformed');
+    if (chunk.usage) usage = { inputTokens: chunk.usage.prompt_tokens ?? 0, outputTokens: chunk.usage.completion_tokens ?? 0 };
     const [choice] = chunk.choices;
     if (!choice) continue; // a usage-only chunk
     const delta = choice.delta ?? {};
@@ -105,7 +117,7 @@ async function completeOnce(
   }
   const toolCalls = [...calls.values()].map((c, i) => ({ ...c, id: c.id || `call_${i}` }));
   if (!finished && !text && toolCalls.length === 0) throw new ProviderError('malformed');
-  return { text, toolCalls };
+  return usage ? { text, toolCalls, usage } : { text, toolCalls };
 }
 
 function asProviderError(error: unknown, turn: AbortSignal): ProviderError {

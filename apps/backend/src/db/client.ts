@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { mkdirSync } from 'node:fs';
 import pg from 'pg';
 import { DEFAULT_DATABASE_POOL_MAX } from '../config';
+import { observePool } from '../observability/metrics';
 import { schema } from './schema';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -52,6 +53,7 @@ function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   // An idle client losing its connection must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
+  const unobservePool = observePool(pool);
   const db = drizzlePg({ client: pool, schema }) as unknown as Db;
   let closed = false;
   return {
@@ -76,6 +78,7 @@ function openPostgres(url: string, max: number): Database {
     async close() {
       if (closed) return;
       closed = true;
+      unobservePool();
       await pool.end();
     },
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/client';
+import { observedRun } from '../observability/tools';
 import type { TaskTool, ToolResult } from './task-tools';
 
 /** The model's raw argument text is refused beyond this (a title and description fit many times over). */
@@ -64,7 +65,7 @@ export class ToolRunError extends Error {
  */
 export async function runTool(tool: TaskTool, db: Db, userId: string, args: unknown, log: ToolFailureLog): Promise<ToolResult> {
   try {
-    return await tool.run(db, userId, args as never);
+    return await observedRun(tool, () => tool.run(db, userId, args as never));
   } catch (error) {
     const code = databaseCode(error);
     const problem = (code && ARGUMENT_PROBLEMS[code]) ?? 'the server could not complete it; nothing was changed, try again later';

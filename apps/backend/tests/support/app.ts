@@ -21,6 +21,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     shutdownDelayMs: 0,
     rateLimit: { authPerMinute: 1000, chatPerMinute: 1000 },
     trustProxy: false,
+    metricsPort: 0,
     ...overrides,
   };
 }

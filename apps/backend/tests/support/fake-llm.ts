@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 
@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 export interface ChatRequest {
   model: string;
   stream?: boolean;
+  stream_options?: { include_usage?: boolean };
   messages: { role: string; content?: unknown; tool_calls?: { function: { name: string; arguments: string } }[]; tool_call_id?: string }[];
   tools?: { function: { name: string; parameters?: unknown } }[];
 }
@@ -64,11 +65,14 @@ const chunk = (delta: Record<string, unknown>, finishReason: string | null = nul
     choices: [{ index: 0, delta, finish_reason: finishReason }],
   })}\n\n`;
 
+/** The scripted provider reports 1 prompt and 1 completion token per answer. */
+const USAGE = { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Answers written to their end (the client may hang up as soon as it has read the last chunk). */
 const sentInFull = new WeakSet<ServerResponse>();
 
-async function streamCompletion(res: ServerResponse, message: ScriptedMessage, chunkDelayMs: number): Promise<void> {
+async function streamCompletion(res: ServerResponse, message: ScriptedMessage, chunkDelayMs: number, includeUsage: boolean): Promise<void> {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   res.write(chunk({ role: 'assistant', content: '' }));
   for (const word of (message.content ?? '').match(/\S+\s*/g) ?? []) {
@@ -82,6 +86,8 @@ async function streamCompletion(res: ServerResponse, message: ScriptedMessage, c
   if (res.destroyed) return;
   sentInFull.add(res);
   res.write(chunk({}, message.tool_calls ? 'tool_calls' : 'stop'));
+  // Asked for with stream_options.include_usage, as OpenAI sends it: a last chunk with no choices.
+  if (includeUsage) res.write(`data: ${JSON.stringify({ id: `chatcmpl-${callCounter}`, object: 'chat.completion.chunk', choices: [], usage: USAGE })}\n\n`);
   res.end('data: [DONE]\n\n');
 }
 
@@ -93,12 +99,12 @@ function sendCompletion(res: ServerResponse, message: ScriptedMessage): void {
       created: Math.floor(Date.now() / 1000),
       model: 'scripted',
       choices: [{ index: 0, message: { role: 'assistant', ...message }, finish_reason: message.tool_calls ? 'tool_calls' : 'stop' }],
-      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+      usage: USAGE,
     }),
   );
 }
 
-async function answer(res: ServerResponse, scripted: Answer, stream: boolean): Promise<void> {
+async function answer(res: ServerResponse, scripted: Answer, request: ChatRequest): Promise<void> {
   if (scripted.hang) return;
   if (scripted.delayMs) await sleep(scripted.delayMs);
   if (res.destroyed) return;
@@ -106,7 +112,9 @@ async function answer(res: ServerResponse, scripted: Answer, stream: boolean): P
   if (scripted.status !== 200 || !scripted.message) {
     return void res.writeHead(scripted.status, { 'content-type': 'application/json' }).end(JSON.stringify(scripted.error ?? {}));
   }
-  if (stream) return streamCompletion(res, scripted.message, scripted.chunkDelayMs ?? 0);
+  if (request.stream === true) {
+    return streamCompletion(res, scripted.message, scripted.chunkDelayMs ?? 0, request.stream_options?.include_usage === true);
+  }
   sendCompletion(res, scripted.message);
 }
 
@@ -117,6 +125,8 @@ export interface FakeLlm {
   abandoned: number;
   /** Answers being sent right now (a streamed reply not yet finished). */
   open: number;
+  /** The headers of each request, in order (request id and trace context arrive here). */
+  headers: IncomingHttpHeaders[];
   script(...answers: Answer[]): void;
   /** Answers used for every request once the script is empty (a load test's endless slow model). */
   setDefault(answer: Answer | undefined): void;
@@ -131,6 +141,7 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   const sockets = new Set<Socket>();
   let fallback: Answer | undefined;
   const fake = { abandoned: 0, open: 0 };
+  const headers: IncomingHttpHeaders[] = [];
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (data) => (raw += data));
@@ -141,12 +152,13 @@ export async function startFakeLlm(): Promise<FakeLlm> {
       }
       const request = JSON.parse(raw) as ChatRequest;
       requests.push(request);
+      headers.push(req.headers);
       fake.open++;
       res.on('close', () => {
         fake.open--;
         if (!res.writableFinished && !sentInFull.has(res)) fake.abandoned++;
       });
-      void answer(res, queue.shift() ?? fallback ?? providerError(500), request.stream === true);
+      void answer(res, queue.shift() ?? fallback ?? providerError(500), request);
     });
   });
   server.on('connection', (socket) => {
@@ -158,10 +170,12 @@ export async function startFakeLlm(): Promise<FakeLlm> {
   return Object.assign(fake, {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    headers,
     script: (...answers: Answer[]) => void queue.push(...answers),
     setDefault: (answer: Answer | undefined) => void (fallback = answer),
     reset: () => {
       requests.length = 0;
+      headers.length = 0;
       queue.length = 0;
       fallback = undefined;
       fake.abandoned = 0;

@@ -77,11 +77,17 @@ function startNode(script: string, cwd: string, env: Record<string, string>, rea
 export interface BackendOptions {
   llmBaseUrl: string;
   jwtSecret: string;
+  /** More environment, e.g. OTEL_EXPORTER_OTLP_ENDPOINT or LOG_LEVEL. */
+  extraEnv?: Record<string, string>;
 }
 
+/** A server with its Prometheus listener on a free port of its own (METRICS_PORT). */
+export type MeasuredServer = RunningServer & { metricsUrl: string };
+
 /** The real backend from its build output, on a fresh PGlite data dir (or TEST_DATABASE_URL). */
-export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): Promise<RunningServer & { dataDir: string }> {
+export async function startBackend({ llmBaseUrl, jwtSecret, extraEnv = {} }: BackendOptions): Promise<MeasuredServer & { dataDir: string }> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'frontend-e2e-pglite-'));
   const env: Record<string, string> = {
     NODE_ENV: 'test',
@@ -95,6 +101,8 @@ export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): P
     SHUTDOWN_DELAY_MS: '0',
     RATE_LIMIT_AUTH_PER_MINUTE: '1000',
     RATE_LIMIT_CHAT_PER_MINUTE: '1000',
+    METRICS_PORT: String(metricsPort),
+    ...extraEnv,
   };
   if (process.env.TEST_DATABASE_URL) {
     env.DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -108,6 +116,7 @@ export async function startBackend({ llmBaseUrl, jwtSecret }: BackendOptions): P
   const server = await startNode(BACKEND_MAIN, join(WORKSPACE, 'apps/backend/dist'), env, `http://127.0.0.1:${port}/ready`, 240_000);
   return {
     ...server,
+    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
     dataDir,
     async stop() {
       const code = await server.stop();
@@ -126,13 +135,23 @@ export function completeStandalone(): void {
 }
 
 /** The real frontend: Next's standalone server.js, as the image runs it. */
-export async function startFrontend(backendUrl: string, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startFrontend(backendUrl: string, extraEnv: Record<string, string> = {}): Promise<MeasuredServer> {
   const port = await freePort();
-  return startNode(
+  const metricsPort = await freePort();
+  const server = await startNode(
     join(FRONTEND_STANDALONE, 'server.js'),
     FRONTEND_STANDALONE,
-    { NODE_ENV: 'production', PORT: String(port), HOSTNAME: '127.0.0.1', BACKEND_URL: backendUrl, NEXT_TELEMETRY_DISABLED: '1', ...extraEnv },
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOSTNAME: '127.0.0.1',
+      BACKEND_URL: backendUrl,
+      NEXT_TELEMETRY_DISABLED: '1',
+      METRICS_PORT: String(metricsPort),
+      ...extraEnv,
+    },
     `http://127.0.0.1:${port}/health`,
     60_000,
   );
+  return { ...server, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` };
 }

@@ -115,7 +115,7 @@ export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }:
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : {};
-      state.requests.push({ path: req.url, body });
+      state.requests.push({ path: req.url, headers: req.headers, body });
       const answer = req.url?.endsWith('/chat/completions')
         ? chatCompletion(body)
         : req.url?.endsWith('/responses')

@@ -1,5 +1,9 @@
 import 'server-only';
+import { outgoingTraceparent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from '@todo/observability';
+import { headers as incomingHeaders } from 'next/headers';
 import { frontendConfig } from './config';
+import { log } from './log';
+import { backendCalls, backendRetries } from './metrics';
 import type { Session } from './session';
 
 /** The backend could not be reached or did not answer in time. */
@@ -63,22 +67,57 @@ function errorCode(error: unknown): string | undefined {
 export async function backendFetch(path: string, request: BackendRequest = {}): Promise<Response> {
   const config = frontendConfig();
   const method = request.method ?? 'GET';
-  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  const headers: Record<string, string> = { accept: 'application/json', ...request.headers, ...(await requestContextHeaders()) };
   if (request.session) headers.authorization = `Bearer ${request.session.token}`;
   const timeout = AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs);
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
+  const stop = backendCalls.startTimer();
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal });
+      const response = await fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal });
+      stop({ outcome: `${Math.floor(response.status / 100)}xx` });
+      return response;
     } catch (error) {
       const name = (error as Error | undefined)?.name;
-      if (request.signal?.aborted) throw error; // the browser went away: nobody is waiting for an answer
-      if (name === 'TimeoutError' || name === 'AbortError') throw new BackendUnavailableError('timeout');
+      if (request.signal?.aborted) {
+        // the browser went away: nobody is waiting for an answer
+        stop({ outcome: 'aborted' });
+        throw error;
+      }
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        stop({ outcome: 'timeout' });
+        throw new BackendUnavailableError('timeout');
+      }
       const again = IDEMPOTENT.has(method.toUpperCase()) || NEVER_SENT.has(errorCode(error) ?? '');
-      if (!again || attempt >= RETRY_DELAYS_MS.length || signal.aborted) throw new BackendUnavailableError('unreachable');
+      if (!again || attempt >= RETRY_DELAYS_MS.length || signal.aborted) {
+        stop({ outcome: 'unreachable' });
+        throw new BackendUnavailableError('unreachable');
+      }
+      backendRetries.inc();
+      log.warn({ reqId: headers[REQUEST_ID_HEADER], attempt: attempt + 2, code: errorCode(error) }, 'backend connection broke, sending the request again');
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
     }
   }
+}
+
+/**
+ * The browser request's x-request-id and, unless a recording span is active (the fetch instrumentation
+ * then sends its own), its traceparent: both set on every request by observe-requests.ts. Outside a
+ * request (a test calling this directly) there are none.
+ */
+async function requestContextHeaders(): Promise<Record<string, string>> {
+  let incoming: Headers;
+  try {
+    incoming = await incomingHeaders();
+  } catch {
+    return {};
+  }
+  const context: Record<string, string> = {};
+  const requestId = incoming.get(REQUEST_ID_HEADER);
+  if (requestId) context[REQUEST_ID_HEADER] = requestId;
+  const traceparent = outgoingTraceparent(incoming.get(TRACEPARENT_HEADER) ?? undefined);
+  if (traceparent) context[TRACEPARENT_HEADER] = traceparent;
+  return context;
 }
 
 /** GET a per-user resource as JSON for a server component; any non-2xx becomes BackendStatusError. */

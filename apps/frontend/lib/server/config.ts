@@ -21,6 +21,12 @@ export interface FrontendConfig {
   hstsMaxAgeSeconds: number;
   hstsIncludeSubDomains: boolean;
   production: boolean;
+  /** Address the server listens on (Next's HOSTNAME); the metrics listener uses it too. */
+  hostname: string;
+  /** Port of the Prometheus /metrics listener, apart from the public port; 0 turns it off. */
+  metricsPort: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: with it, traces go there over OTLP/HTTP; without it tracing is off. */
+  otlpEndpoint?: string;
 }
 
 function positiveInt(value: string | undefined, fallback: number, name: string, unit = 'milliseconds'): number {
@@ -39,6 +45,26 @@ function flag(value: string | undefined, name: string): boolean {
   return normalised === 'true';
 }
 
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new Error(`${name} must be a port number (0-65535, 0 = off), got "${value}"`);
+  return parsed;
+}
+
+function otlpEndpoint(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new Error(`OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute URL such as http://otel-collector:4318, got "${value}"`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new Error(`OTEL_EXPORTER_OTLP_ENDPOINT must use http or https, got "${value}"`);
+  }
+  return value;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
   const production = env.NODE_ENV === 'production';
@@ -58,6 +84,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): FrontendConfig {
     hstsMaxAgeSeconds: positiveInt(env.HSTS_MAX_AGE_SECONDS, 0, 'HSTS_MAX_AGE_SECONDS', 'seconds'),
     hstsIncludeSubDomains: flag(env.HSTS_INCLUDE_SUBDOMAINS, 'HSTS_INCLUDE_SUBDOMAINS'),
     production,
+    hostname: env.HOSTNAME || '0.0.0.0',
+    metricsPort: port(env.METRICS_PORT, 9465, 'METRICS_PORT'),
+    otlpEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
   };
 }
 

@@ -1,0 +1,63 @@
+import { parseExposition, sumOf, type Sample } from '@todo/observability';
+import { kubectl, type Target } from './cluster.js';
+
+/** The chart's default scraper label (values.yaml metrics.scraper.podLabels): the NetworkPolicies let only it in. */
+export const SCRAPER_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
+
+/** Every pod of one app component, with the address its metrics port listens on. */
+export interface MetricsTarget {
+  component: 'backend' | 'frontend';
+  /** Container port named `metrics` (values.yaml metrics.ports). */
+  port: number;
+}
+
+/**
+ * The summed samples of `component`'s /metrics across all its pods, scraped from inside the cluster the way
+ * Prometheus does: a short-lived pod carrying the scraper's labels (so the NetworkPolicy admits it) fetches
+ * each pod's metrics port. `image` is any image with Node (the backend's).
+ */
+export function scrapeFromCluster(target: Target, namespace: string, release: string, { component, port }: MetricsTarget, image: string): Sample[] {
+  const pods = JSON.parse(
+    kubectl(target, namespace, ['get', 'pods', '-l', `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`, '-o', 'json']).stdout,
+  ) as { items: { status: { podIP?: string; phase: string } }[] };
+  const urls = pods.items.filter((p) => p.status.phase === 'Running' && p.status.podIP).map((p) => `http://${p.status.podIP}:${port}/metrics`);
+  if (urls.length === 0) throw new Error(`no running ${component} pod of release ${release} in ${namespace} to scrape`);
+  const script = `for (const url of ${JSON.stringify(urls)}) { const r = await fetch(url); if (!r.ok) throw new Error(url + ' answered ' + r.status); process.stdout.write(await r.text()); }`;
+  const name = `scrape-${component}-${Date.now().toString(36)}`;
+  const overrides = {
+    spec: {
+      automountServiceAccountToken: false,
+      securityContext: { runAsNonRoot: true, runAsUser: 1001, seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [
+        {
+          name,
+          image,
+          command: ['node', '--input-type=module', '-e', script],
+          securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+          resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '128Mi' } },
+        },
+      ],
+    },
+  };
+  const labels = Object.entries(SCRAPER_LABELS).map(([k, v]) => `${k}=${v}`).join(',');
+  const { stdout } = kubectl(target, namespace, [
+    'run', name, '--rm', '-i', '--quiet', '--restart=Never', `--image=${image}`, `--labels=${labels}`, `--overrides=${JSON.stringify(overrides)}`,
+  ]);
+  return parseExposition(stdout);
+}
+
+/** A counter or histogram count to compare before and after a flow: its name and the labels to match. */
+export interface Counted {
+  name: string;
+  labels?: Record<string, string>;
+}
+
+/** How much each counter moved between two scrapes (summed over matching series), keyed `name{k="v",...}`. */
+export function counterDeltas(before: Sample[], after: Sample[], counted: Counted[]): Record<string, number> {
+  return Object.fromEntries(
+    counted.map(({ name, labels = {} }) => {
+      const key = `${name}{${Object.entries(labels).map(([k, v]) => `${k}="${v}"`).join(',')}}`;
+      return [key, sumOf(after, name, labels) - sumOf(before, name, labels)];
+    }),
+  );
+}

@@ -1,0 +1,36 @@
+import 'server-only';
+/**
+ * The app's route templates, as the app/ folder spells them, for metric labels and span names (a path's
+ * ids would make one time series per task). specs/observability.spec.ts checks the list against app/.
+ */
+export const ROUTES = [
+  '/',
+  '/login',
+  '/register',
+  '/tasks',
+  '/chat',
+  '/health',
+  '/ready',
+  '/startup',
+  '/api/auth/login',
+  '/api/auth/logout',
+  '/api/auth/register',
+  '/api/chat',
+  '/api/conversations/clear',
+  '/api/conversations/history',
+  '/api/tasks',
+  '/api/tasks/[taskId]',
+  '/api/tasks/[taskId]/complete',
+] as const;
+
+const TEMPLATES = ROUTES.map((route) => ({ route, segments: route.split('/').filter(Boolean) }));
+
+/** The route template serving `pathname`: one of ROUTES, `/_next/*` for Next's assets, or `unmatched`. */
+export function routeTemplate(pathname: string): string {
+  if (pathname.startsWith('/_next/')) return '/_next/*';
+  const segments = pathname.split('/').filter(Boolean);
+  const found = TEMPLATES.find(
+    (t) => t.segments.length === segments.length && t.segments.every((s, i) => s.startsWith('[') || s === segments[i]),
+  );
+  return found?.route ?? 'unmatched';
+}
