@@ -86,7 +86,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const sentInFull = new WeakSet<ServerResponse>();
 
 /** A chat completion as the streamed chunks of the Chat Completions API, its text a word at a time. */
-async function streamCompletion(res: ServerResponse, completion: ReturnType<typeof chatCompletion>, wordDelayMs: number) {
+async function streamCompletion(res: ServerResponse, completion: ReturnType<typeof chatCompletion>, wordDelayMs: number, includeUsage: boolean) {
   const [{ message, finish_reason: finishReason }] = completion.choices;
   const chunk = (delta: object, finish: string | null = null) =>
     `data: ${JSON.stringify({ id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -101,7 +101,9 @@ async function streamCompletion(res: ServerResponse, completion: ReturnType<type
   sentInFull.add(res);
   const calls = (message as { tool_calls?: { id: string; function: object }[] }).tool_calls ?? [];
   calls.forEach((call, index) => res.write(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: call.function }] })));
-  res.end(`${chunk({}, finishReason)}data: [DONE]\n\n`);
+  // Asked for with stream_options.include_usage (the backend does, for its token metrics): a last chunk with no choices.
+  const usage = includeUsage ? `data: ${JSON.stringify({ id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model, choices: [], usage: completion.usage })}\n\n` : '';
+  res.end(`${chunk({}, finishReason)}${usage}data: [DONE]\n\n`);
 }
 
 /**
@@ -127,7 +129,7 @@ export async function startScriptedLlm({ host = '127.0.0.1', port: wanted = 0 }:
         if (!res.writableFinished && !sentInFull.has(res)) state.abandoned++;
       });
       setTimeout(() => {
-        if (answer && 'choices' in answer && body.stream === true) return void streamCompletion(res, answer, state.wordDelayMs);
+        if (answer && 'choices' in answer && body.stream === true) return void streamCompletion(res, answer, state.wordDelayMs, body.stream_options?.include_usage === true);
         res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
         res.end(JSON.stringify(answer ?? { error: { message: `scripted provider has no ${req.url}` } }));
       }, state.delayMs);
