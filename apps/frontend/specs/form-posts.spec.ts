@@ -106,9 +106,11 @@ describe('the register post', () => {
 describe('the task posts', () => {
   it('creates a task with a trimmed title and a cleared empty description', async () => {
     backend.answerWith({ status: 201, body: { id: 1 } });
-    expect(await tasks.createTaskFrom(form({ title: '  water the plants ', description: '  ' }), session(), browser)).toBeNull();
+    // One session: a second tokenFor() a second later would carry another `exp`.
+    const signedIn = session();
+    expect(await tasks.createTaskFrom(form({ title: '  water the plants ', description: '  ' }), signedIn, browser)).toBeNull();
     const [sent] = backend.requests;
-    expect([sent.method, sent.url, sent.headers.authorization]).toEqual(['POST', `/api/${USER_ID}/tasks`, `Bearer ${session().token}`]);
+    expect([sent.method, sent.url, sent.headers.authorization]).toEqual(['POST', `/api/${USER_ID}/tasks`, `Bearer ${signedIn.token}`]);
     expect(JSON.parse(sent.body)).toEqual({ title: 'water the plants', description: null });
   });
 

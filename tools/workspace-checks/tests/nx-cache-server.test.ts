@@ -38,11 +38,15 @@ afterAll(() => {
 
 /** `nx run health:lint` as on a fresh runner: its own local cache and Nx database, the shared remote cache. */
 function lintOnFreshRunner(name: string) {
+  // `npm test` runs this suite under `nx run-many --skip-nx-cache`, which Nx hands down as NX_SKIP_NX_CACHE: the
+  // runner under test must use its caches, as a workflow job does.
+  const inherited = { ...process.env };
+  delete inherited.NX_SKIP_NX_CACHE;
   const result = spawnSync('npx', ['nx', 'run', 'health:lint', '--excludeTaskDependencies', '--outputStyle=static'], {
     cwd: workspaceRoot,
     encoding: 'utf8',
     env: {
-      ...process.env,
+      ...inherited,
       NX_DAEMON: 'false',
       NX_TUI: 'false',
       NX_CACHE_DIRECTORY: join(work, name, 'cache'),

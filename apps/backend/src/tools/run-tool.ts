@@ -26,6 +26,9 @@ export function parseToolArguments(tool: TaskTool, raw: string): ParsedArguments
   if (!parsed.success) {
     return { ok: false, text: `❌ ${tool.name} was not run: invalid arguments: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}` };
   }
+  // The limits (a title's length, an id's range) are the schema's, as REST checks them: refused here, the tool does not run.
+  const problem = tool.check(parsed.data);
+  if (problem) return { ok: false, text: `❌ ${tool.name} was not run: invalid arguments: ${problem}` };
   return { ok: true, args: parsed.data };
 }
 

@@ -22,6 +22,9 @@ export interface TaskTool {
   name: string;
   description: string;
   parameters: z.ZodObject;
+  /** What the tool's schema refuses in `args` (the limits REST applies), in words; undefined when it accepts them. */
+  check(args: unknown): string | undefined;
+  /** Checks `args` first: a refused call answers a `❌` result and touches nothing. */
   run(db: Db, userId: string, args: unknown): Promise<ToolResult>;
 }
 
@@ -62,6 +65,7 @@ function defineTool<S extends TObject>(spec: ToolSpec<S>): TaskTool {
     name: spec.name,
     description: spec.description,
     parameters: parametersOf(spec.schema),
+    check: problemIn,
     async run(db, userId, args) {
       const problem = problemIn(args);
       if (problem) return failed(spec.refusal ? `${spec.refusal}: ${problem}` : problem);
