@@ -329,7 +329,9 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       const missingHost = `${POSTGRES_NAME}.${NAMESPACE}-missing.svc.cluster.local`;
       todoSecrets(`postgresql://todo:${DB_PASSWORD}@${missingHost}:5432/todo`);
       try {
-        await brokenDeploy('database host does not resolve', [], [/ENOTFOUND/, new RegExp(missingHost.replace(/\./g, '\\.'))]);
+        // Only the Secret changed, which the chart does not render: without --force-upgrade the deploy would find
+        // nothing to deploy (the same images, values and manifests) and leave Helm, and so the migration hook, alone.
+        await brokenDeploy('database host does not resolve', ['--force-upgrade'], [/ENOTFOUND/, new RegExp(missingHost.replace(/\./g, '\\.'))]);
       } finally {
         todoSecrets(DATABASE_URL);
         expect(secretValue('DATABASE_URL'), 'the Secret restored').toBe(DATABASE_URL);
