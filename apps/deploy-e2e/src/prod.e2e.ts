@@ -406,7 +406,8 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
         await heavy.stop();
       }
       say(`under load: ${heavy.sent} requests, ${heavy.failures.length} failed; ${peak} backend replicas Ready`);
-      const light = steadyStream(browser, 1);
+      // A request every 250 ms: enough to see a failure while pods go away, too little to hold the CPU above the target.
+      const light = steadyStream(browser, 1, 250);
       try {
         await waitFor('the HPA back at 2 replicas once the load is gone', () => {
           peak = Math.max(peak, ready());
