@@ -419,9 +419,10 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
         sampling = false;
         await sampler;
         sample();
+        // Printed even when a wait timed out: the replicas and CPU use over time say why.
+        for (const line of timeline) say(`  ${line}`);
       }
       say(`scaling down: ${light.sent} requests, ${light.failures.length} failed`);
-      for (const line of timeline) say(`  ${line}`);
       expect(peak, 'backend replicas at the peak').toBeGreaterThan(2);
       expect(peak).toBeLessThanOrEqual(HPA_MAX);
       expect([...heavy.failures, ...light.failures], 'requests that failed while the HPA scaled').toEqual([]);
