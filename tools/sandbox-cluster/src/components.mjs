@@ -8,6 +8,9 @@ import { join } from 'node:path';
  *   and the host programs of GO_PROGRAMS (layout.mjs)
  */
 
+/** Binaries for reading the components' names, PIDs and probes only (status, a running cluster's check). */
+export const UNBUILT = /** @type {Binaries} */ ({ bin: '/nonexistent', programs: { registry: '/nonexistent', 'kube-router': '/nonexistent' } });
+
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster

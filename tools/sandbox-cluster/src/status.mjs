@@ -1,7 +1,7 @@
 // `status`: each component's process and probe, then the node, the system pods and the registry's repositories.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { components } from './components.mjs';
+import { components, UNBUILT } from './components.mjs';
 import { kubectl } from './kubectl.mjs';
 import { checkProbe } from './probes.mjs';
 import { runningPid } from './processes.mjs';
@@ -11,7 +11,7 @@ import { repositories } from './registry.mjs';
 export async function status({ paths, cluster, bin }) {
   let healthy = 0;
   // Only names, PIDs and probes are read here, not the binaries' paths.
-  const all = components(paths, cluster, { bin: bin ?? '/nonexistent', registry: '/nonexistent' });
+  const all = components(paths, cluster, UNBUILT);
   for (const component of all) {
     const pid = runningPid(paths.pids, component.name);
     const running = pid !== undefined;

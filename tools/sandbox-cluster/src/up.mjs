@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { components } from './components.mjs';
+import { components, UNBUILT } from './components.mjs';
 import {
   clusterRbac, cniConflist, containerdConfig, corednsManifest, metricsServerManifest, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml, schedulerConfig,
 } from './configs.mjs';
@@ -162,7 +162,7 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
   const running = runningPid(paths.pids, 'kube-apiserver');
   if (running !== undefined) {
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    const missing = components(paths, cluster, { bin: '', programs: { registry: '', 'kube-router': '' } })
+    const missing = components(paths, cluster, UNBUILT)
       .map((component) => component.name)
       .filter((name) => runningPid(paths.pids, name) === undefined);
     if (missing.length) {

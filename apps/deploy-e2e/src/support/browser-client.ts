@@ -55,10 +55,11 @@ export class BrowserClient {
 export type { Task, TaskList } from '@todo/api-contract';
 
 /**
- * Sends GET /api/tasks through the frontend, `concurrency` at a time, until stopped; every answer that is not
+ * Sends GET /api/tasks through the frontend, `concurrency` at a time (each loop pausing `pauseMs` between
+ * requests), until stopped; every answer that is not
  * a 200 with a task list is kept, with its status and the start of its body.
  */
-export function steadyStream(client: BrowserClient, concurrency = 3) {
+export function steadyStream(client: BrowserClient, concurrency = 3, pauseMs = 0) {
   let running = true;
   let sent = 0;
   const failures: string[] = [];
@@ -71,6 +72,7 @@ export function steadyStream(client: BrowserClient, concurrency = 3) {
       } catch (error) {
         failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
       }
+      if (pauseMs > 0) await new Promise((resolvePause) => setTimeout(resolvePause, pauseMs));
     }
   };
   const loops = Array.from({ length: concurrency }, loop);
