@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { BrowserClient, type Task, type TaskList } from './support/browser-client.js';
 import { getJson, type K8sObject, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
 import { type App, backendChange, helmFor, imageRecord, mustDeploy } from './support/deploy.js';
-import { offlinePostgresImage, overlayValues, sandboxVolume, startScriptedLlm } from './support/fixtures.js';
+import { LLM_WORD_DELAY_MS, offlinePostgresImage, overlayValues, sandboxVolume, startScriptedLlm } from './support/fixtures.js';
+import { type Counted, counterDeltas, METRICS_PORTS, scrapeFromCluster } from './support/metrics.js';
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
 import { sleep, stepRunner } from './support/steps.js';
 
@@ -79,6 +80,50 @@ const pods = () => releasePods(target, NAMESPACE, RELEASE);
 function backendOnlyOn(tag: string): true | undefined {
   const backends = pods().filter((p) => p.component === 'backend');
   return backends.length === 1 && backends[0].ready && backends[0].image.endsWith(`:${tag}`) ? true : undefined;
+}
+
+/** Both apps' metrics, scraped from inside the cluster through the NetworkPolicies (docs/observability.md). */
+function scrapeBoth() {
+  const image = imageRecord('backend').ref;
+  return {
+    backend: scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'backend', port: METRICS_PORTS.backend }, image),
+    frontend: scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'frontend', port: METRICS_PORTS.frontend }, image),
+  };
+}
+
+/** What step 2's flows do, as counters: 3 tasks created, 2 chat turns (one adding a task), 3 model calls. */
+const COUNTED: Record<'backend' | 'frontend', Counted[]> = {
+  backend: [
+    { name: 'http_request_duration_seconds_count', labels: { method: 'POST', route: '/api/auth/register', status_code: '201' } },
+    { name: 'http_request_duration_seconds_count', labels: { method: 'POST', route: '/api/:user_id/tasks', status_code: '201' } },
+    { name: 'http_request_duration_seconds_count', labels: { method: 'POST', route: '/api/:user_id/chat', status_code: '200' } },
+    { name: 'todo_tool_invocations_total', labels: { tool: 'add_task', outcome: 'ok' } },
+    { name: 'todo_model_call_duration_seconds_count', labels: { outcome: 'ok' } },
+  ],
+  frontend: [
+    { name: 'http_request_duration_seconds_count', labels: { method: 'POST', route: '/api/tasks', status_code: '201' } },
+    { name: 'http_request_duration_seconds_count', labels: { method: 'POST', route: '/api/chat', status_code: '200' } },
+  ],
+};
+const EXPECTED_MOVES = {
+  backend: {
+    'http_request_duration_seconds_count{method="POST",route="/api/auth/register",status_code="201"}': 1,
+    'http_request_duration_seconds_count{method="POST",route="/api/:user_id/tasks",status_code="201"}': 3,
+    'http_request_duration_seconds_count{method="POST",route="/api/:user_id/chat",status_code="200"}': 2,
+    'todo_tool_invocations_total{tool="add_task",outcome="ok"}': 1,
+    'todo_model_call_duration_seconds_count{outcome="ok"}': 3,
+  },
+  frontend: {
+    'http_request_duration_seconds_count{method="POST",route="/api/tasks",status_code="201"}': 3,
+    'http_request_duration_seconds_count{method="POST",route="/api/chat",status_code="200"}': 2,
+  },
+};
+
+function counterMoves(before: ReturnType<typeof scrapeBoth>, after: ReturnType<typeof scrapeBoth>) {
+  return {
+    backend: counterDeltas(before.backend, after.backend, COUNTED.backend),
+    frontend: counterDeltas(before.frontend, after.frontend, COUNTED.frontend),
+  };
 }
 
 const { timed, sayTimings } = stepRunner();
@@ -160,7 +205,26 @@ describe.skipIf(Boolean(target.skip))(`deploy on ${target.context || 'no cluster
       say(`frontend at ${origin}`);
       browser = new BrowserClient(origin);
       await startScriptedLlm(target, NAMESPACE, imageRecord('backend').ref);
+      const before = scrapeBoth();
       await userJourney(browser, user);
+
+      // A streamed turn: the story comes a word every LLM_WORD_DELAY_MS through the backend, the frontend pod
+      // and the NodePort; unbuffered, its first words arrive long before its end.
+      const story = await browser.streamChat('tell me a story');
+      const texts = story.events.filter((e) => e.type === 'text');
+      const doneAt = story.events.find((e) => e.type === 'done')?.atMs ?? Number.NaN;
+      expect(story.status).toBe(200);
+      expect(doneAt, `a done event: ${JSON.stringify(story.events.slice(-2))}`).not.toBeNaN();
+      const text = texts.map((e) => (e.data as { delta: string }).delta).join('');
+      const words = text.split(/\s+/).length;
+      expect(text, 'the scripted story, whole').toMatch(/^Once upon a time .+ The end\.$/);
+      say(`streamed chat turn through the frontend: ${texts.length} text events, first at ${texts[0].atMs} ms, done at ${doneAt} ms (${words} words, one every ${LLM_WORD_DELAY_MS} ms)`);
+      expect(doneAt - texts[0].atMs, 'the first words came well before the end (nothing buffered the stream)').toBeGreaterThan((words * LLM_WORD_DELAY_MS) / 2);
+
+      // Scraped from inside the cluster as Prometheus would, the counters moved by what the user did.
+      const moved = counterMoves(before, scrapeBoth());
+      say(`metrics moved during the user flows: ${JSON.stringify(moved)}`);
+      expect(moved).toEqual(EXPECTED_MOVES);
     }),
   );
 

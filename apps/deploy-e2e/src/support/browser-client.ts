@@ -11,22 +11,60 @@ export interface Answer<T = unknown> {
   text: string;
 }
 
+/** One server-sent event of a chat turn (`text`, `tool-started`, `tool-finished`, `done`, `error`) and when it came. */
+export interface StreamedEvent {
+  type: string;
+  data: unknown;
+  atMs: number;
+}
+
 export class BrowserClient {
   private readonly cookies = new Map<string, string>();
 
   constructor(readonly origin: string) {}
 
-  async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Answer<T>> {
-    const headers: Record<string, string> = { accept: 'application/json', origin: this.origin };
+  private send(method: string, path: string, body: unknown, timeoutMs: number, accept = 'application/json') {
+    const headers: Record<string, string> = { accept, origin: this.origin };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(new URL(path, this.origin), {
+    return fetch(new URL(path, this.origin), {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
     });
+  }
+
+  /**
+   * POST /api/chat asking for server-sent events, as the chat page does: each event with the time it arrived
+   * (ms after the request was sent), so a hop that buffers the stream shows as every event arriving at once.
+   */
+  async streamChat(message: string, timeoutMs = 120_000): Promise<{ status: number; events: StreamedEvent[]; totalMs: number }> {
+    const sent = performance.now();
+    const response = await this.send('POST', '/api/chat', { message }, timeoutMs, 'text/event-stream');
+    const events: StreamedEvent[] = [];
+    if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      return { status: response.status, events, totalMs: performance.now() - sent };
+    }
+    const decoder = new TextDecoder();
+    let buffered = '';
+    for await (const chunk of response.body) {
+      buffered += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) !== -1) {
+        const lines = buffered.slice(0, end).split('\n');
+        buffered = buffered.slice(end + 2);
+        const type = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
+        const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+        events.push({ type, data: data ? JSON.parse(data) : null, atMs: Math.round(performance.now() - sent) });
+      }
+    }
+    return { status: response.status, events, totalMs: Math.round(performance.now() - sent) };
+  }
+
+  async request<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 30_000): Promise<Answer<T>> {
+    const response = await this.send(method, path, body, timeoutMs);
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(';');
       const [name, ...value] = pair.split('=');

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { getJson, run, say, type Target, waitFor, WORKSPACE, type K8sObject } from './cluster.js';
 
 export const LLM_NAME = 'scripted-llm';
+/** The in-cluster scripted provider streams its text a word every this many ms, so a buffered hop would show. */
+export const LLM_WORD_DELAY_MS = 100;
 
 /**
  * The scripted OpenAI-compatible provider (the browser suite's, apps/frontend-e2e) as an in-cluster
@@ -12,7 +14,7 @@ export const LLM_NAME = 'scripted-llm';
 export function scriptedLlmManifests(namespace: string, image: string): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': LLM_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
   const source = readFileSync(join(WORKSPACE, 'apps/frontend-e2e/src/support/scripted-llm.ts'), 'utf8');
-  const start = "const { startScriptedLlm } = await import('/llm/scripted-llm.ts'); const llm = await startScriptedLlm({ host: '0.0.0.0', port: 443 }); console.log('scripted LLM on', llm.baseUrl);";
+  const start = `const { startScriptedLlm } = await import('/llm/scripted-llm.ts'); const llm = await startScriptedLlm({ host: '0.0.0.0', port: 443 }); llm.wordDelayMs = ${LLM_WORD_DELAY_MS}; console.log('scripted LLM on', llm.baseUrl);`;
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: LLM_NAME, namespace, labels }, data: { 'scripted-llm.ts': source } },
     {

@@ -1,5 +1,11 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseExposition, sumOf, type Sample } from '@todo/observability';
-import { kubectl, type Target } from './cluster.js';
+import { parse } from 'yaml';
+import { kubectl, type Target, WORKSPACE } from './cluster.js';
+
+/** The chart's metrics ports (values.yaml metrics.ports), which the suites do not override. */
+export const METRICS_PORTS = (parse(readFileSync(join(WORKSPACE, 'deploy/helm/values.yaml'), 'utf8')) as { metrics: { ports: Record<'backend' | 'frontend', number> } }).metrics.ports;
 
 /** The chart's default scraper label (values.yaml metrics.scraper.podLabels): the NetworkPolicies let only it in. */
 export const SCRAPER_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
@@ -22,7 +28,25 @@ export function scrapeFromCluster(target: Target, namespace: string, release: st
   ) as { items: { status: { podIP?: string; phase: string } }[] };
   const urls = pods.items.filter((p) => p.status.phase === 'Running' && p.status.podIP).map((p) => `http://${p.status.podIP}:${port}/metrics`);
   if (urls.length === 0) throw new Error(`no running ${component} pod of release ${release} in ${namespace} to scrape`);
-  const script = `for (const url of ${JSON.stringify(urls)}) { const r = await fetch(url); if (!r.ok) throw new Error(url + ' answered ' + r.status); process.stdout.write(await r.text()); }`;
+  // The policy agent (kube-router) admits a new pod's address a moment after the pod starts: until then its
+  // connections are refused, so a refused connection is tried again for up to 15 s (a long-running Prometheus
+  // never sees this).
+  const script = `
+    const refused = (e) => e?.cause?.code === 'ECONNREFUSED';
+    for (const url of ${JSON.stringify(urls)}) {
+      const until = Date.now() + 15000;
+      for (;;) {
+        try {
+          const r = await fetch(url);
+          if (!r.ok) throw new Error(url + ' answered ' + r.status);
+          process.stdout.write(await r.text());
+          break;
+        } catch (e) {
+          if (!refused(e) || Date.now() > until) throw e;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+    }`;
   const name = `scrape-${component}-${Date.now().toString(36)}`;
   const overrides = {
     spec: {
