@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { manifestDigest } from '@todo/sandbox-cluster';
+import { INGRESS_CLASS, manifestDigest } from '@todo/sandbox-cluster';
+import { Agent } from 'undici';
 import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
 import { getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
 import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } from './support/deploy.js';
@@ -11,6 +12,7 @@ import { externalPostgresManifests, LLM_NAME, offlinePostgresImage, POSTGRES_NAM
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
 import { PROBE_NAME, PROBE_PORT, probeManifests, type Reach, rejectedPackets, rejectedSince, tcpFrom } from './support/netpol.js';
 import { sleep, stepRunner } from './support/steps.js';
+import { makeTestTls } from './support/tls.js';
 
 /**
  * The production path, as a team that copies this workspace runs it (issue 12): an external PostgreSQL in a
@@ -46,6 +48,12 @@ const overlay = join(work, 'prod-e2e-values.yaml');
 const autoscalingValues = join(work, 'prod-e2e-autoscaling.yaml');
 /** The most backend replicas the suite's HPA may start. */
 const HPA_MAX = 4;
+/**
+ * On the sandbox cluster the chart's Ingress is on, served by its Traefik at https://localhost with a certificate
+ * from the suite's test CA; Mozilla's HTTP Observatory scans that host (it scans ports 80 and 443 only).
+ */
+const INGRESS = target.sandbox ? { className: INGRESS_CLASS, host: 'localhost', secretName: `${RELEASE}-tls` } : undefined;
+const tls = INGRESS ? makeTestTls(target, work, INGRESS.host) : undefined;
 const k = (args: string[], options?: { input?: string; allowFailure?: boolean }) => kubectl(target, NAMESPACE, args, options);
 const helm = helmFor(target, NAMESPACE);
 const { timed, sayTimings } = stepRunner();
@@ -174,7 +182,8 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
 
   beforeAll(() => {
     say(`cluster: context ${target.context}${target.sandbox ? ' (sandbox)' : ''}; registry ${registry()}; namespaces ${NAMESPACE}, ${DEPENDENCIES}; helm ${helm.binary}`);
-    writeFileSync(overlay, prodOverlayValues(DEPENDENCIES, { nodePort: !target.sandbox }));
+    writeFileSync(overlay, prodOverlayValues(DEPENDENCIES, { nodePort: !target.sandbox, ingress: INGRESS }));
+    if (!INGRESS) console.warn('deploy-e2e (prod): not the sandbox cluster, so step 10 (the Ingress over HTTPS) is skipped: it needs the sandbox\'s Traefik');
   });
 
   afterAll(() => {
@@ -214,6 +223,10 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       const secret = getJson(target, NAMESPACE, ['get', 'secret', SECRET]);
       expect(Object.keys(secret.data).sort()).toEqual(['DATABASE_URL', 'JWT_SECRET_KEY', 'OPENAI_API_KEY']);
 
+      if (INGRESS && tls) {
+        say(`TLS for https://${INGRESS.host}: Secret ${INGRESS.secretName} (kubernetes.io/tls) with a certificate from the suite's test CA`);
+        k(['create', 'secret', 'tls', INGRESS.secretName, `--cert=${tls.cert}`, `--key=${tls.key}`]);
+      }
       const outputs: string[] = [];
       for (const app of APPS) outputs.push(await mustDeploy(target, app, prodDeploy()));
       expect(outputs.join('\n'), 'images go through the registry, not load-image').not.toContain('load-image');
@@ -430,13 +443,51 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
     }),
   );
 
+  it.skipIf(!INGRESS)(
+    "10. serves the user through the chart's Ingress over HTTPS (Traefik, the test CA's certificate): plain HTTP redirects to HTTPS, the user's flows pass with __Host- cookies, and Mozilla's HTTP Observatory grades it A+",
+    timed('ingress over https', async () => {
+      if (!INGRESS || !tls) return;
+      const ingress = getJson(target, NAMESPACE, ['get', 'ingress', RELEASE]);
+      expect(ingress.spec.ingressClassName).toBe(INGRESS.className);
+      expect(ingress.spec.tls).toEqual([{ hosts: [INGRESS.host], secretName: INGRESS.secretName }]);
+      const origin = `https://${INGRESS.host}`;
+      const trusting = new Agent({ connect: { ca: readFileSync(tls.ca) } });
+      const https = new BrowserClient(origin, trusting);
+      await waitFor(`${origin}/ready through the Ingress`, async () => ((await https.get('/ready').catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 60_000 });
+
+      const plain = await fetch(`http://${INGRESS.host}/login?next=%2Ftasks`, { redirect: 'manual' });
+      say(`http://${INGRESS.host}/login?next=%2Ftasks → ${plain.status} ${plain.headers.get('location')}`);
+      expect([301, 308], 'plain HTTP answers a permanent redirect').toContain(plain.status);
+      expect(plain.headers.get('location')).toBe(`${origin}/login?next=%2Ftasks`);
+      const page = await https.get('/login');
+      expect(page.status).toBe(200);
+
+      const ingressUser = newUser('ingress');
+      await userJourney(https, ingressUser);
+      say(`cookies over ${origin}: ${https.cookieNames.join(', ')}`);
+      expect(https.cookieNames.length).toBeGreaterThan(0);
+      for (const name of https.cookieNames) expect(name, 'a Secure session cookie is a __Host- one').toMatch(/^__Host-/);
+
+      const scanner = setting('OBSERVATORY');
+      if (!scanner) throw new Error('OBSERVATORY is not set: run bash tools/ci/setup/45-observatory.sh (it installs the scanner and writes OBSERVATORY to dist/test-results/env)');
+      say(`$ NODE_EXTRA_CA_CERTS=<test CA> node ${scanner} ${INGRESS.host}`);
+      const scanned = run(target, process.execPath, [scanner, INGRESS.host], { env: { NODE_EXTRA_CA_CERTS: tls.ca }, allowFailure: true });
+      const report = JSON.parse(scanned.stdout || '{}') as { error?: string; scan?: { grade: string; score: number; testsPassed: number; testsQuantity: number }; tests?: Record<string, { result: string; scoreModifier: number; pass: boolean }> };
+      expect(report.error, `the scan ran: ${scanned.stderr.slice(-500)}`).toBeUndefined();
+      for (const [name, test] of Object.entries(report.tests ?? {})) say(`    ${test.pass ? 'pass' : 'FAIL'} ${name}: ${test.result} (${test.scoreModifier >= 0 ? '+' : ''}${test.scoreModifier})`);
+      say(`HTTP Observatory on ${origin}: grade ${report.scan?.grade}, score ${report.scan?.score}, ${report.scan?.testsPassed}/${report.scan?.testsQuantity} tests passed`);
+      expect(report.scan?.grade).toBe('A+');
+      await trusting.close();
+    }),
+  );
+
   it(
-    "10. helm uninstall leaves nothing but the user's Secret: no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
+    "11. helm uninstall leaves nothing but the user's Secrets (credentials, TLS): no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
     timed('uninstall', async () => {
       helm.run(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
       const kinds = run(target, 'kubectl', ['--context', target.context, 'api-resources', '--verbs=list', '--namespaced', '-o', 'name']).stdout.trim().split('\n').filter((kind) => kind && !kind.startsWith('events'));
-      // What a namespace holds by itself (its default ServiceAccount and CA bundle) and the user's own Secret.
-      const expected = ['configmap/kube-root-ca.crt', `secret/${SECRET}`, 'serviceaccount/default'];
+      // What a namespace holds by itself (its default ServiceAccount and CA bundle) and the user's own Secrets.
+      const expected = ['configmap/kube-root-ca.crt', `secret/${SECRET}`, ...(INGRESS ? [`secret/${INGRESS.secretName}`] : []), 'serviceaccount/default'];
       let left: string[] = [];
       await waitFor(`namespace ${NAMESPACE} holding only ${expected.join(', ')}`, () => {
         left = k(['get', kinds.join(','), '-o', 'name']).stdout.trim().split('\n').filter(Boolean).sort();

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 /**
  * @typedef {{ kind: 'http', url: string, insecure?: boolean, clientCert?: boolean } | { kind: 'socket', path: string }} Probe
  * @typedef {{ name: string, command: string, args: string[], env?: Record<string, string>, probe: Probe, hint: string }} Component
- * @typedef {{ bin: string, programs: { registry: string, 'kube-router': string } }} Binaries the Kubernetes binaries' folder
+ * @typedef {{ bin: string, programs: { registry: string, 'kube-router': string, traefik: string } }} Binaries the Kubernetes binaries' folder
  *   and the host programs of GO_PROGRAMS (layout.mjs)
  */
 
 /** Binaries for reading the components' names, PIDs and probes only (status, a running cluster's check). */
-export const UNBUILT = /** @type {Binaries} */ ({ bin: '/nonexistent', programs: { registry: '/nonexistent', 'kube-router': '/nonexistent' } });
+export const UNBUILT = /** @type {Binaries} */ ({ bin: '/nonexistent', programs: { registry: '/nonexistent', 'kube-router': '/nonexistent', traefik: '/nonexistent' } });
 
 /**
  * @param {import('./layout.mjs').Paths} paths
@@ -136,6 +136,24 @@ export function components(paths, cluster, { bin, programs }) {
       ],
       probe: { kind: 'http', url: `http://127.0.0.1:${cluster.kubeRouterHealthPort}/healthz` },
       hint: 'look for iptables or ipset errors in the log (is the ipset package installed?)',
+    },
+    {
+      // The Ingress controller, on loopback: :443 terminates TLS with the Ingresses' Secrets and sends each
+      // request to a ready pod of the Service (its EndpointSlices); :80 answers a permanent redirect to https.
+      // X-Forwarded-* from clients are replaced, not trusted (Traefik's default).
+      name: 'traefik',
+      command: programs.traefik,
+      env: { KUBECONFIG: pki('traefik.kubeconfig') },
+      args: [
+        '--global.checknewversion=false', '--global.sendanonymoususage=false',
+        `--entryPoints.web.address=${cluster.ingressHttp}`,
+        '--entryPoints.web.http.redirections.entryPoint.to=websecure', '--entryPoints.web.http.redirections.entryPoint.scheme=https',
+        `--entryPoints.websecure.address=${cluster.ingressHttps}`, '--entryPoints.websecure.http.tls=true',
+        `--entryPoints.traefik.address=127.0.0.1:${cluster.traefikPingPort}`, '--ping=true',
+        '--providers.kubernetesingress=true', '--log.level=INFO',
+      ],
+      probe: { kind: 'http', url: `http://127.0.0.1:${cluster.traefikPingPort}/ping` },
+      hint: 'is something else listening on 127.0.0.1:80 or :443? (ss -ltnp)',
     },
   ];
 }

@@ -1,5 +1,5 @@
 // Configuration files of the components, rendered from the cluster addresses and paths.
-import { COREDNS_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
+import { COREDNS_IMAGE, INGRESS_CLASS, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 
 /**
  * A containerd of our own, beside dockerd's (which runs with CRI disabled).
@@ -211,8 +211,8 @@ export function corefile(cluster) {
 
 /**
  * Grants applied once the API server is up: the one local-up-cluster gives the API server's kubelet-client
- * identity (logs, exec, port-forward), and kube-router's reads (its upstream ClusterRole, less what only its
- * routing and service-proxy parts use).
+ * identity (logs, exec, port-forward), kube-router's reads (its upstream ClusterRole, less what only its
+ * routing and service-proxy parts use), Traefik's, and the IngressClass Traefik serves.
  */
 export function clusterRbac() {
   return `apiVersion: rbac.authorization.k8s.io/v1
@@ -243,6 +243,36 @@ metadata: {name: sandbox:kube-router}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: sandbox:kube-router}
 subjects:
 - {apiGroup: rbac.authorization.k8s.io, kind: User, name: system:sandbox:kube-router}
+---
+# Traefik's Kubernetes Ingress provider: its upstream ClusterRole (docs: kubernetes-ingress RBAC).
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: sandbox:traefik}
+rules:
+- apiGroups: [""]
+  resources: [services, secrets, nodes]
+  verbs: [get, list, watch]
+- apiGroups: [discovery.k8s.io]
+  resources: [endpointslices]
+  verbs: [list, watch]
+- apiGroups: [extensions, networking.k8s.io]
+  resources: [ingresses, ingressclasses]
+  verbs: [get, list, watch]
+- apiGroups: [extensions, networking.k8s.io]
+  resources: [ingresses/status]
+  verbs: [update]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: sandbox:traefik}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: sandbox:traefik}
+subjects:
+- {apiGroup: rbac.authorization.k8s.io, kind: User, name: system:sandbox:traefik}
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: ${INGRESS_CLASS}}
+spec: {controller: traefik.io/ingress-controller}
 `;
 }
 

@@ -36,7 +36,7 @@ describe('component configuration', () => {
   });
 
   it('starts the registry before containerd, probes its /v2/ and stops it after containerd', () => {
-    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router' } });
+    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router', traefik: '/t/traefik' } });
     const names = all.map((c) => c.name);
     expect(names.indexOf('registry')).toBeLessThan(names.indexOf('containerd'));
     const registry = all.find((c) => c.name === 'registry');
@@ -47,7 +47,7 @@ describe('component configuration', () => {
   });
 
   it('enforces NetworkPolicy with kube-router alone (no routing, no service proxy) once kube-proxy is up', () => {
-    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router' } });
+    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router', traefik: '/t/traefik' } });
     const names = all.map((c) => c.name);
     expect(names.indexOf('kube-router')).toBeGreaterThan(names.indexOf('kube-proxy'));
     const router = all.find((c) => c.name === 'kube-router');
@@ -55,6 +55,23 @@ describe('component configuration', () => {
     expect(router?.args).toEqual(expect.arrayContaining(['--run-firewall=true', '--run-router=false', '--run-service-proxy=false', `--hostname-override=${cluster.nodeName}`, '--kubeconfig=/tmp/s/pki/kube-router.kubeconfig']));
     expect(router?.probe).toEqual({ kind: 'http', url: `http://127.0.0.1:${cluster.kubeRouterHealthPort}/healthz` });
     expect(clusterRbac()).toMatch(/name: sandbox:kube-router[\s\S]*resources: \[networkpolicies\][\s\S]*name: system:sandbox:kube-router/);
+  });
+
+  it('serves Ingresses with Traefik on loopback only: TLS on :443, :80 redirecting to https, its own identity and IngressClass', () => {
+    const all = components(paths, cluster, { bin: '/b', programs: { registry: '/r/registry', 'kube-router': '/k/kube-router', traefik: '/t/traefik' } });
+    const names = all.map((c) => c.name);
+    expect(names.indexOf('traefik')).toBeGreaterThan(names.indexOf('kube-proxy'));
+    const traefik = all.find((c) => c.name === 'traefik');
+    expect(traefik?.env).toEqual({ KUBECONFIG: '/tmp/s/pki/traefik.kubeconfig' });
+    expect(traefik?.args).toEqual(expect.arrayContaining([
+      '--entryPoints.web.address=127.0.0.1:80', '--entryPoints.web.http.redirections.entryPoint.to=websecure',
+      '--entryPoints.websecure.address=127.0.0.1:443', '--entryPoints.websecure.http.tls=true',
+      '--providers.kubernetesingress=true', '--global.checknewversion=false', '--global.sendanonymoususage=false',
+    ]));
+    expect(traefik?.args.filter((a) => a.endsWith('.address=')).length).toBe(0);
+    expect(traefik?.probe).toEqual({ kind: 'http', url: `http://127.0.0.1:${cluster.traefikPingPort}/ping` });
+    expect(clusterRbac()).toMatch(/name: sandbox:traefik[\s\S]*resources: \[ingresses\/status\][\s\S]*name: system:sandbox:traefik/);
+    expect(clusterRbac()).toMatch(/kind: IngressClass\nmetadata: \{name: traefik\}\nspec: \{controller: traefik.io\/ingress-controller\}/);
   });
 
   it('lets the API server serve aggregated APIs through a front-proxy identity of its own CA', () => {

@@ -7,7 +7,7 @@ import { isAlive, recordedPid, stopDaemon } from './processes.mjs';
  * Stop order: kube-router and kube-proxy first (their rules go with the state), the kubelet before containers,
  * containerd after them (then the registry it pulls from), the store last.
  */
-export const STOP_ORDER = ['kube-router', 'kube-proxy', 'kubelet', 'containerd', 'registry', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
+export const STOP_ORDER = ['traefik', 'kube-router', 'kube-proxy', 'kubelet', 'containerd', 'registry', 'kube-scheduler', 'kube-controller-manager', 'kube-apiserver', 'etcd'];
 
 /**
  * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, keepLogs: boolean, quiet?: boolean }} options

@@ -33,13 +33,14 @@ export function certificateRequests(cluster) {
     { name: 'kube-proxy', subject: '/CN=system:kube-proxy' },
     { name: 'apiserver-kubelet-client', subject: '/CN=kube-apiserver-kubelet-client' },
     { name: 'kube-router', subject: '/CN=system:sandbox:kube-router' },
+    { name: 'traefik', subject: '/CN=system:sandbox:traefik' },
     // The API server's identity towards aggregated APIs (metrics-server), from a CA of its own as kubeadm does.
     { name: 'front-proxy-client', subject: '/CN=front-proxy-client', ca: 'front-proxy-ca' },
   ];
 }
 
 /** The components that reach the API server with a kubeconfig of their own. */
-export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kube-router'];
+export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kube-router', 'traefik'];
 
 /** The certificate authorities: the cluster's, and the front proxy's (which only signs front-proxy-client). */
 export const AUTHORITIES = [

@@ -1,5 +1,5 @@
 // `up`: build or reuse the binaries, then start etcd → API server → controllers → registry → containerd →
-// kubelet → kube-proxy → kube-router → CoreDNS → metrics-server, each waited for before the next, and write
+// kubelet → kube-proxy → kube-router → Traefik → CoreDNS → metrics-server, each waited for before the next, and write
 // the admin kubeconfig.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,8 +63,9 @@ export function buildBinaries() {
  * @param {keyof typeof GO_PROGRAMS} name
  */
 export function buildGoProgram(name) {
-  const { module, package: pkg, version, versionVar } = GO_PROGRAMS[name];
-  return runBuild(`${name} ${version}`, 'scripts/build-go-program.sh', [name, module, pkg, version, versionVar ?? ''], (binary) => binary);
+  const program = /** @type {import('./layout.mjs').GoProgram} */ (GO_PROGRAMS[name]);
+  const { module, package: pkg, version, versionVar, goMod = [] } = program;
+  return runBuild(`${name} ${version}`, 'scripts/build-go-program.sh', [name, module, pkg, version, versionVar ?? '', goMod.join('\n')], (binary) => binary);
 }
 
 /** Every Go program of GO_PROGRAMS, built one after the other (each build uses both cores). */
@@ -196,7 +197,7 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     say('step 3/8: control plane (etcd, kube-apiserver, kube-controller-manager, kube-scheduler)');
     await startAndWait(context, byName['etcd']);
     await startAndWait(context, byName['kube-apiserver']);
-    mustKubectl(bin, paths, 'granting the API server access to the kubelet and kube-router its reads', ['apply', '-f', join(paths.config, 'cluster-rbac.yaml')], 'kube-apiserver');
+    mustKubectl(bin, paths, "granting the API server access to the kubelet, kube-router and Traefik their reads, and Traefik's IngressClass", ['apply', '-f', join(paths.config, 'cluster-rbac.yaml')], 'kube-apiserver');
     await startAndWait(context, byName['kube-controller-manager']);
     await startAndWait(context, byName['kube-scheduler']);
     say(`step 4/8: registry, containerd and the pause, CoreDNS and metrics-server images (${elapsed()})`);
@@ -221,9 +222,10 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     if (nodeReason) throw new ComponentError('kubelet', nodeReason, join(paths.logs, 'kubelet.log'));
     say(`node ${cluster.nodeName} Ready (${elapsed()})`);
     restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
-    say('step 6/8: kube-proxy (Services) and kube-router (NetworkPolicy enforcement)');
+    say('step 6/8: kube-proxy (Services), kube-router (NetworkPolicy enforcement) and Traefik (Ingress, https://localhost)');
     await startAndWait(context, byName['kube-proxy']);
     await startAndWait(context, byName['kube-router']);
+    await startAndWait(context, byName['traefik']);
     say(`step 7/8: CoreDNS (${elapsed()})`);
     mustKubectl(bin, paths, 'applying CoreDNS', ['apply', '-f', join(paths.config, 'coredns.yaml')], 'kubelet');
     waitForRollout('coredns', 'k8s-app=kube-dns', 'kubelet.log');

@@ -1,4 +1,5 @@
 import type { TaskList } from '@todo/api-contract';
+import { type Dispatcher, fetch } from 'undici';
 
 /**
  * What a user's browser does against the frontend's NodePort, minus the rendering: same-origin calls to
@@ -21,7 +22,16 @@ export interface StreamedEvent {
 export class BrowserClient {
   private readonly cookies = new Map<string, string>();
 
-  constructor(readonly origin: string) {}
+  /** `dispatcher`: an undici Agent, e.g. one that trusts a test CA for an https:// origin. */
+  constructor(
+    readonly origin: string,
+    private readonly dispatcher?: Dispatcher,
+  ) {}
+
+  /** The names of the cookies the frontend has set so far. */
+  get cookieNames(): string[] {
+    return [...this.cookies.keys()];
+  }
 
   private send(method: string, path: string, body: unknown, timeoutMs: number, accept = 'application/json') {
     const headers: Record<string, string> = { accept, origin: this.origin };
@@ -33,6 +43,7 @@ export class BrowserClient {
       body: body === undefined ? undefined : JSON.stringify(body),
       redirect: 'manual',
       signal: AbortSignal.timeout(timeoutMs),
+      dispatcher: this.dispatcher,
     });
   }
 

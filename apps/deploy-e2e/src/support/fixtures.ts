@@ -209,12 +209,23 @@ export function overlayValues(namespace: string): string {
   return ['frontend:', '  service:', ANY_NODE_PORT, ...scriptedLlmConfig(namespace), 'secrets:', '  openaiApiKey: sk-deploy-e2e-scripted', ''].join('\n');
 }
 
+/** What the production suite's Ingress serves: the chart's Ingress for `host`, TLS from the Secret `secretName`. */
+export interface IngressOverlay {
+  className: string;
+  host: string;
+  secretName: string;
+}
+
 /**
  * The overlay of the production suite's deploys: only the scripted provider's address (its key is in the
  * Secret todo-secrets made). `nodePort` makes the frontend Service a NodePort, for clusters whose ClusterIPs
  * the host cannot reach (kind, Minikube); the sandbox cluster's host reaches them through kube-proxy's rules.
+ * `ingress` turns the chart's Ingress on, with TLS.
  */
-export function prodOverlayValues(llmNamespace: string, { nodePort }: { nodePort: boolean }): string {
+export function prodOverlayValues(llmNamespace: string, { nodePort, ingress }: { nodePort: boolean; ingress?: IngressOverlay }): string {
   const service = nodePort ? ['frontend:', '  service:', '    type: NodePort', ANY_NODE_PORT] : [];
-  return [...service, ...scriptedLlmConfig(llmNamespace), ''].join('\n');
+  const routed = ingress
+    ? ['ingress:', '  enabled: true', `  className: ${ingress.className}`, `  host: ${ingress.host}`, '  tls:', '    enabled: true', `    secretName: ${ingress.secretName}`]
+    : [];
+  return [...service, ...scriptedLlmConfig(llmNamespace), ...routed, ''].join('\n');
 }
