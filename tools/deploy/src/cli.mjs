@@ -18,6 +18,7 @@ import { capture, DeployFailure, runStep, show } from './process.mjs';
 import { normaliseRegistry, pushedRepository } from './registry.mjs';
 import { pullImage, pushImage, upgradeWithStatusCheck } from './rollout.mjs';
 import { dryRunCommand, upgradeChanges } from './unchanged.mjs';
+import { runWatch } from './watch.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
@@ -36,12 +37,15 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --images-dir=DIR            image records written by docker-build (default dist/images)
   --db-image=REF              dev only: the in-chart PostgreSQL image (default: the release's current one, else
                               ${DEV_DATABASE_IMAGE}); offline: todo-app/postgres:15-bookworm (tools/base-image/postgres.sh)
-  --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it)
+  --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it and
+                              the release does not run it yet)
   --values=FILE               extra values file after values-<environment>.yaml, repeatable; pass it on every deploy
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
                               pod or hook Job cannot succeed
   --force-upgrade             run helm upgrade even when a dry run shows it would change nothing
+  --watch                     deploy, then follow the app's logs; on each save under apps/<app> or libs rebuild
+                              (nx run <app>:docker-build) and deploy again, until Ctrl+C (one --app)
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
   --json                      with --plan: print the plan as JSON
@@ -76,6 +80,7 @@ function parse(argv = process.argv.slice(2)) {
       publish: { type: 'boolean' },
       drift: { type: 'boolean' },
       'drift-output': { type: 'string' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -89,6 +94,9 @@ function parse(argv = process.argv.slice(2)) {
   }
   if (values.publish && !values.registry) throw new UsageError('--publish needs --registry=<host/path> (or TODO_REGISTRY)');
   if (apps.length === 0 && !values['chart-only'] && !values.drift && !values.publish) throw new UsageError('name an app with --app=<backend|frontend>, or pass --chart-only');
+  if (values.watch && (apps.length !== 1 || values.plan || values.publish || values.drift)) {
+    throw new UsageError('--watch deploys one app: name exactly one --app, without --plan, --publish or --drift');
+  }
   if (values.environment !== 'dev' && values.environment !== 'prod') throw new UsageError(`--environment must be dev or prod, not "${values.environment}"`);
   const clusterType = values['cluster-type'];
   if (clusterType && !(/** @type {readonly string[]} */ (CLUSTER_TYPES).includes(clusterType))) {
@@ -205,8 +213,10 @@ function buildPlan(options, { context, currentValues, helm, digests }) {
     if (record) records[app] = record;
   }
   const loadDb = options['db-image-load'];
+  // auto: when Docker has it, unless the release already runs it (its node has it; loading it again costs seconds).
+  const alreadyRuns = running?.repository && running?.tag && `${running.repository}:${running.tag}` === dbImage;
   const extraLoads =
-    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && dockerHasImage(dbImage))) ? [dbImage] : [];
+    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && !alreadyRuns && dockerHasImage(dbImage))) ? [dbImage] : [];
   return planDeploy({
     apps: options.apps,
     environment: options.environment,
@@ -287,6 +297,10 @@ async function main() {
   if (options.publish) return publish(options);
   const context = options.context ?? currentContext();
   if (options.drift) return drift(options, context);
+  if (options.watch) {
+    const cli = fileURLToPath(import.meta.url);
+    return runWatch({ app: options.apps[0], argv: [...process.argv.slice(2), `--context=${context}`], workspaceRoot, cli, target: { context, namespace: options.namespace, release: options.release } });
+  }
   const header = `deploy ${options.apps.length ? options.apps.join(', ') : 'chart only'} (${options.environment}) → release ${options.release}, namespace ${options.namespace}, context ${context}`;
 
   if (options.plan) {
