@@ -129,11 +129,13 @@ export function runWatch({ app, argv, workspaceRoot, cli, target, watched = [joi
         return next();
       }
     }
+    const built = Date.now();
     const code = await passThrough(process.execPath, [cli, ...cycleArgs(argv)], { cwd: workspaceRoot, env }, (c) => (running = c));
     if (stopped) return;
     const seconds = ((Date.now() - began.getTime()) / 1000).toFixed(1);
+    const split = build ? `: build ${((built - began.getTime()) / 1000).toFixed(1)} s, deploy ${((Date.now() - built) / 1000).toFixed(1)} s` : '';
     if (code === 0) {
-      say(`${app} is up to date (this cycle took ${seconds} s); following its logs. Save a file to deploy again; Ctrl+C stops.`);
+      say(`${app} is up to date (this cycle took ${seconds} s${split}); following its logs. Save a file to deploy again; Ctrl+C stops.`);
       streamLogs(build ? began.toISOString() : '');
     } else {
       say(`the deploy failed after ${seconds} s (why and what to do is above); the release keeps what it ran. Still watching; Ctrl+C stops.`);
