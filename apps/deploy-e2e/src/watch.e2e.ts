@@ -32,6 +32,14 @@ function onlyBackendOn(tag: string) {
   return pods.length === 1 && pods[0].ready && pods[0].image.endsWith(`:${tag}`) ? pods[0] : undefined;
 }
 
+/** `waiting`, unless the loop exits first: then a failure with the end of its output. */
+function whileLoopRuns<T>(waiting: Promise<T>): Promise<T> {
+  const died = (exited ?? Promise.resolve(null)).then((code) => {
+    throw new Error(`the watch loop exited (code ${code}) while the suite waited on it; its last output:\n${output.slice(-2500)}`);
+  });
+  return Promise.race([waiting, died]);
+}
+
 /** What the loop printed after `mark` (an offset into its output). */
 const since = (mark: number) => output.slice(mark);
 
@@ -92,7 +100,7 @@ describe.skipIf(Boolean(target.skip))(`nx deploy --watch on ${target.context || 
       child.stderr?.on('data', take);
       exited = new Promise((resolveExit) => child.on('close', (code) => resolveExit(code)));
 
-      await waitFor('the loop deployed the backend', () => (output.includes('watch: backend is up to date') ? true : undefined), { timeoutMs: 900_000 });
+      await whileLoopRuns(waitFor('the loop deployed the backend', () => (output.includes('watch: backend is up to date') ? true : undefined), { timeoutMs: 900_000 }));
       firstTag = imageRecord('backend').tag;
       const pod = await waitFor(`one backend pod Ready on ${firstTag}`, () => onlyBackendOn(firstTag));
       firstPod = pod.name;
@@ -107,11 +115,13 @@ describe.skipIf(Boolean(target.skip))(`nx deploy --watch on ${target.context || 
       const mark = output.length;
       const saved = Date.now();
       change.write();
-      const tag = await waitFor('a new content tag recorded by the rebuild', () => {
-        const now = imageRecord('backend').tag;
-        return now !== firstTag ? now : undefined;
-      }, { timeoutMs: 900_000 });
-      const pod = await waitFor(`the backend pod replaced by one Ready on ${tag}`, () => onlyBackendOn(tag), { timeoutMs: 600_000 });
+      const tag = await whileLoopRuns(
+        waitFor('a new content tag recorded by the rebuild', () => {
+          const now = imageRecord('backend').tag;
+          return now !== firstTag ? now : undefined;
+        }, { timeoutMs: 900_000 }),
+      );
+      const pod = await whileLoopRuns(waitFor(`the backend pod replaced by one Ready on ${tag}`, () => onlyBackendOn(tag), { timeoutMs: 600_000 }));
       say(`saved → new pod Ready: ${((Date.now() - saved) / 1000).toFixed(1)}s`);
       expect(pod.name).not.toBe(firstPod);
       expect(since(mark)).toContain('watch: changed: apps/backend/src/watch-e2e-change.ts');
