@@ -71,12 +71,16 @@ describe.skipIf(Boolean(target.skip))(`nx deploy --watch on ${target.context || 
   });
 
   afterAll(async () => {
-    if (loop?.pid && loop.exitCode === null) {
+    change.remove();
+    if (loop?.pid && loop.exitCode === null && loop.signalCode === null) {
       say('the loop is still running: killing its process group');
-      process.kill(-loop.pid, 'SIGKILL');
+      try {
+        process.kill(-loop.pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
       await exited;
     }
-    change.remove();
     sayTimings();
     if (setting('DEPLOY_E2E_KEEP') === '1') return say(`DEPLOY_E2E_KEEP=1: namespace ${NAMESPACE} left in place`);
     say(`cleaning up: namespace ${NAMESPACE}`);
