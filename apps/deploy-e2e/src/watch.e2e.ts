@@ -141,7 +141,8 @@ describe.skipIf(Boolean(target.skip))(`nx deploy --watch on ${target.context || 
       const before = onlyBackendOn(imageRecord('backend').tag);
       expect(before, 'a Ready backend before Ctrl+C').toBeDefined();
       expect(logStreams().length, 'the loop follows the logs with kubectl logs -f').toBeGreaterThan(0);
-      process.kill(-(loop?.pid ?? 0), 'SIGINT');
+      if (!loop?.pid) throw new Error('the loop of step 1 is not running');
+      process.kill(-loop.pid, 'SIGINT');
       const code = await Promise.race([exited, new Promise((resolveLate) => setTimeout(() => resolveLate('still running'), 30_000))]);
       expect(code, 'the loop exits within 30 s of Ctrl+C').not.toBe('still running');
       // (Its last line, "watch: stopped (Ctrl+C) …", reaches a terminal; through a pipe Nx has exited before it comes.)
