@@ -5,7 +5,7 @@
 // Each cycle is a plain deploy (`todo-deploy` without --watch, a child process), so a cycle that fails says
 // why exactly as `nx deploy` does, and the loop keeps watching.
 import { spawn } from 'node:child_process';
-import { watch as watchFiles } from 'node:fs';
+import { readdirSync, statSync, watch as watchFiles } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Path segments whose files are build output, caches or tools' state, never a source change. */
@@ -25,6 +25,15 @@ export function isSourceChange(path) {
   return name !== 'next-env.d.ts';
 }
 
+/** @param {string} path */
+function isFolder(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The deploy's argv for one cycle: the loop's own, without --watch.
  * @param {string[]} argv
@@ -40,7 +49,7 @@ export function cycleArgs(argv) {
  * @property {string} workspaceRoot
  * @property {string} cli path of cli.mjs
  * @property {{ context: string, namespace: string, release: string }} target
- * @property {string[]} [watched] folders to watch, relative to the workspace root (default: the app and libs)
+ * @property {string[]} [folders] folders to watch, relative to the workspace root (default: the app and libs)
  */
 
 /** @param {string} message */
@@ -74,7 +83,7 @@ function passThrough(command, args, { cwd, env }, track) {
  * @param {WatchInput} input
  * @returns {Promise<void>} resolves when Ctrl+C (SIGINT) or SIGTERM stopped the loop
  */
-export function runWatch({ app, argv, workspaceRoot, cli, target, watched = [join('apps', app), 'libs'] }) {
+export function runWatch({ app, argv, workspaceRoot, cli, target, folders = [join('apps', app), 'libs'] }) {
   const env = { ...process.env };
   // The outer `nx deploy` task's own identity; the rebuild is a task of its own.
   for (const name of Object.keys(env)) if (name.startsWith('NX_TASK_')) delete env[name];
@@ -88,8 +97,8 @@ export function runWatch({ app, argv, workspaceRoot, cli, target, watched = [joi
   let stopped = false;
   /** @type {NodeJS.Timeout | undefined} */
   let settle;
-  /** @type {import('node:fs').FSWatcher[]} */
-  const watchers = [];
+  /** @type {Map<string, import('node:fs').FSWatcher>} */
+  const watched = new Map();
   const selector = `app.kubernetes.io/instance=${target.release},app.kubernetes.io/component=${app}`;
 
   /** @param {string} since RFC 3339 time: lines from then on (the first stream shows the last 10 lines instead) */
@@ -158,7 +167,7 @@ export function runWatch({ app, argv, workspaceRoot, cli, target, watched = [joi
       if (stopped) return;
       stopped = true;
       clearTimeout(settle);
-      for (const watcher of watchers) watcher.close();
+      for (const watcher of watched.values()) watcher.close();
       logs?.kill();
       running?.kill('SIGINT');
       say(`stopped (${signal}); release ${target.release} in namespace ${target.namespace} keeps running what the last deploy shipped`);
@@ -167,23 +176,48 @@ export function runWatch({ app, argv, workspaceRoot, cli, target, watched = [joi
     process.once('SIGINT', () => stop('Ctrl+C'));
     process.once('SIGTERM', () => stop('SIGTERM'));
 
-    for (const folder of watched) {
-      const dir = join(workspaceRoot, folder);
+    // One watcher per source folder, never inside build output: Node 20's recursive watch walks every folder,
+    // dist/ included, and throws when a build removes one under it.
+    /** @param {string} dir */
+    const watchFolder = (dir) => {
+      if (stopped || watched.has(dir)) return;
+      /** @type {import('node:fs').FSWatcher} */
+      let watcher;
       try {
-        const watcher = watchFiles(dir, { recursive: true }, (_event, file) => {
+        watcher = watchFiles(dir, (_event, file) => {
           if (!file) return;
-          const path = relative(workspaceRoot, join(dir, file.toString()));
+          const full = join(dir, file.toString());
+          const path = relative(workspaceRoot, full);
           if (!isSourceChange(path)) return;
+          if (isFolder(full)) watchFolder(full);
           pending.add(path);
           clearTimeout(settle);
           settle = setTimeout(next, SETTLE_MS);
         });
-        watchers.push(watcher);
-      } catch (error) {
-        say(`cannot watch ${folder}: ${/** @type {Error} */ (error).message}`);
+      } catch {
+        return; // gone meanwhile
       }
+      watcher.on('error', () => {
+        watcher.close();
+        watched.delete(dir);
+      });
+      watched.set(dir, watcher);
+      let entries = [];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const sub = join(dir, entry.name);
+        if (entry.isDirectory() && isSourceChange(relative(workspaceRoot, sub))) watchFolder(sub);
+      }
+    };
+    for (const folder of folders) {
+      if (isFolder(join(workspaceRoot, folder))) watchFolder(join(workspaceRoot, folder));
+      else say(`cannot watch ${folder}: not a folder`);
     }
-    say(`watching ${watched.join(', ')} for changes to ${app}; deploying to release ${target.release}, namespace ${target.namespace}, context ${target.context}`);
+    say(`watching ${folders.join(', ')} (${watched.size} folders) for changes to ${app}; deploying to release ${target.release}, namespace ${target.namespace}, context ${target.context}`);
     void cycle(false);
   });
 }
