@@ -1,7 +1,8 @@
 // Prepares a Node app's build output for its image, small enough for the size budget:
 //   node tools/docker-build/node-app-image.mjs --dist apps/backend/dist --out dist/images/backend/app \
 //     --external @electric-sql/pglite,@node-rs/argon2,@fastify/swagger-ui
-// 1. installs the production dependencies from the pruned lockfile (`nx prune`) in a scratch folder,
+// 1. installs the production dependencies from the pruned lockfile (`nx prune`) in <out>.install, kept for
+//    the next build, which installs again only when the lockfile, package.json or workspace modules differ,
 // 2. bundles <dist>/main.js with them into one file (esbuild), except the --external packages, which
 //    load files beside their own code (WebAssembly, native addons, static assets),
 // 3. copies the externals and what they depend on, without types, source maps, TS sources, docs or
@@ -9,6 +10,7 @@
 // 4. copies the rest of <dist> (migrations, assets) beside the bundle.
 // Run through Nx (`nx image-app backend`, a dependency of `nx docker-build backend`).
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,18 +40,36 @@ for (const file of ['main.js', 'package.json', 'package-lock.json']) {
   }
 }
 
-rmSync(out, { recursive: true, force: true });
-rmSync(install, { recursive: true, force: true });
-mkdirSync(install, { recursive: true });
-for (const entry of ['package.json', 'package-lock.json', 'workspace_modules']) {
-  if (existsSync(join(dist, entry))) cpSync(join(dist, entry), join(install, entry), { recursive: true });
+// What the install is made from; the same inputs give the same node_modules, which is then kept, not installed again
+// (a source change rebuilds the image without reinstalling its 250 packages).
+const NPM_CI = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'];
+const INSTALL_INPUTS = ['package.json', 'package-lock.json', 'workspace_modules'];
+function installKey() {
+  const hash = createHash('sha256').update(`${process.version}\n${NPM_CI.join(' ')}\n`);
+  const add = (path) => {
+    if (!existsSync(path)) return;
+    if (statSync(path).isDirectory()) for (const entry of readdirSync(path).sort()) add(join(path, entry));
+    else hash.update(`${relative(dist, path)}\0`).update(readFileSync(path)).update('\0');
+  };
+  for (const entry of INSTALL_INPUTS) add(join(dist, entry));
+  return hash.digest('hex');
 }
+const keyFile = join(install, '.install-key');
+const key = installKey();
 
-step(`npm ci --omit=dev from ${relative(process.cwd(), join(dist, 'package-lock.json'))}`);
-execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
-  cwd: install,
-  stdio: 'inherit',
-});
+rmSync(out, { recursive: true, force: true });
+if (existsSync(keyFile) && readFileSync(keyFile, 'utf8') === key) {
+  step(`production dependencies already installed from the same lockfile and workspace modules (${relative(process.cwd(), install)}): npm ci not run`);
+} else {
+  rmSync(install, { recursive: true, force: true });
+  mkdirSync(install, { recursive: true });
+  for (const entry of INSTALL_INPUTS) {
+    if (existsSync(join(dist, entry))) cpSync(join(dist, entry), join(install, entry), { recursive: true });
+  }
+  step(`npm ci --omit=dev from ${relative(process.cwd(), join(dist, 'package-lock.json'))}`);
+  execFileSync('npm', NPM_CI, { cwd: install, stdio: 'inherit' });
+  writeFileSync(keyFile, key);
+}
 
 step(`bundling main.js (external: ${externals.join(', ') || 'none'})`);
 cpSync(join(dist, 'main.js'), join(install, 'main.js'));
@@ -111,7 +131,6 @@ writeFileSync(
   join(out, 'package.json'),
   `${JSON.stringify({ name: manifest.name, version: manifest.version, private: true }, null, 2)}\n`,
 );
-rmSync(install, { recursive: true, force: true });
 
 const size = (path) =>
   lstatSync(path).isDirectory() ? readdirSync(path).reduce((sum, e) => sum + size(join(path, e)), 0) : lstatSync(path).size;

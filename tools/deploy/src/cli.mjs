@@ -10,6 +10,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
 import { findDeployHelm } from './helm.mjs';
 import { deployDrift } from './drift.mjs';
+import { decodeRelease, deployFingerprint, FINGERPRINT_ANNOTATION, releaseSecrets } from './fingerprint.mjs';
 import { readImageRecord, requireImageRecord, writeImageRecord } from './images.mjs';
 import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
 import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from './plan.mjs';
@@ -17,9 +18,11 @@ import { capture, DeployFailure, runStep, show } from './process.mjs';
 import { normaliseRegistry, pushedRepository } from './registry.mjs';
 import { pullImage, pushImage, upgradeWithStatusCheck } from './rollout.mjs';
 import { dryRunCommand, upgradeChanges } from './unchanged.mjs';
+import { runWatch } from './watch.mjs';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const DEV_DATABASE_IMAGE = 'postgres:17-alpine';
+const CHART_DIR = relative(workspaceRoot, join(workspaceRoot, 'deploy', 'helm'));
 
 export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | --chart-only
        todo-deploy --publish [--app=...] --registry=HOST/PATH push built images (default: every app), record their digests
@@ -34,12 +37,15 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --images-dir=DIR            image records written by docker-build (default dist/images)
   --db-image=REF              dev only: the in-chart PostgreSQL image (default: the release's current one, else
                               ${DEV_DATABASE_IMAGE}); offline: todo-app/postgres:15-bookworm (tools/base-image/postgres.sh)
-  --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it)
+  --db-image-load=auto|always|never   dev only: load the database image into the node (auto: if Docker has it and
+                              the release does not run it yet)
   --values=FILE               extra values file after values-<environment>.yaml, repeatable; pass it on every deploy
   --set=KEY=VALUE             extra chart value, repeatable (e.g. --set=postgresql.persistence.enabled=false)
   --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
                               pod or hook Job cannot succeed
   --force-upgrade             run helm upgrade even when a dry run shows it would change nothing
+  --watch                     deploy, then follow the app's logs; on each save under apps/<app> or libs rebuild
+                              (nx run <app>:docker-build) and deploy again, until Ctrl+C (one --app)
   --plan                      print the plan and exit; touches no cluster
   --current-values=FILE       with --plan: what \`helm get values -o json\` returns for the release
   --json                      with --plan: print the plan as JSON
@@ -74,6 +80,7 @@ function parse(argv = process.argv.slice(2)) {
       publish: { type: 'boolean' },
       drift: { type: 'boolean' },
       'drift-output': { type: 'string' },
+      watch: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });
@@ -87,6 +94,9 @@ function parse(argv = process.argv.slice(2)) {
   }
   if (values.publish && !values.registry) throw new UsageError('--publish needs --registry=<host/path> (or TODO_REGISTRY)');
   if (apps.length === 0 && !values['chart-only'] && !values.drift && !values.publish) throw new UsageError('name an app with --app=<backend|frontend>, or pass --chart-only');
+  if (values.watch && (apps.length !== 1 || values.plan || values.publish || values.drift)) {
+    throw new UsageError('--watch deploys one app: name exactly one --app, without --plan, --publish or --drift');
+  }
   if (values.environment !== 'dev' && values.environment !== 'prod') throw new UsageError(`--environment must be dev or prod, not "${values.environment}"`);
   const clusterType = values['cluster-type'];
   if (clusterType && !(/** @type {readonly string[]} */ (CLUSTER_TYPES).includes(clusterType))) {
@@ -203,8 +213,10 @@ function buildPlan(options, { context, currentValues, helm, digests }) {
     if (record) records[app] = record;
   }
   const loadDb = options['db-image-load'];
+  // auto: when Docker has it, unless the release already runs it (its node has it; loading it again costs seconds).
+  const alreadyRuns = running?.repository && running?.tag && `${running.repository}:${running.tag}` === dbImage;
   const extraLoads =
-    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && dockerHasImage(dbImage))) ? [dbImage] : [];
+    options.environment === 'dev' && (loadDb === 'always' || (loadDb === 'auto' && !alreadyRuns && dockerHasImage(dbImage))) ? [dbImage] : [];
   return planDeploy({
     apps: options.apps,
     environment: options.environment,
@@ -217,7 +229,7 @@ function buildPlan(options, { context, currentValues, helm, digests }) {
     records,
     currentValues,
     helm,
-    chartDir: relative(workspaceRoot, join(workspaceRoot, 'deploy', 'helm')),
+    chartDir: CHART_DIR,
     timeout: options.timeout,
     extraLoads,
     extraValues: (options.values ?? []).map((file) => resolve(file)),
@@ -285,6 +297,10 @@ async function main() {
   if (options.publish) return publish(options);
   const context = options.context ?? currentContext();
   if (options.drift) return drift(options, context);
+  if (options.watch) {
+    const cli = fileURLToPath(import.meta.url);
+    return runWatch({ app: options.apps[0], argv: [...process.argv.slice(2), `--context=${context}`], workspaceRoot, cli, target: { context, namespace: options.namespace, release: options.release } });
+  }
   const header = `deploy ${options.apps.length ? options.apps.join(', ') : 'chart only'} (${options.environment}) → release ${options.release}, namespace ${options.namespace}, context ${context}`;
 
   if (options.plan) {
@@ -300,6 +316,14 @@ async function main() {
   if (!helm) throw new Error('no Helm 3 or 4 found: run `bash tools/ci/setup/30-helm.sh` or install Helm 4, or set HELM=/path/to/helm');
   console.log(`${header}\nusing ${helm.binary} (Helm ${helm.major})`);
   const target = { context, namespace: options.namespace, release: options.release };
+  if (!options['force-upgrade']) {
+    const same = deployedWithSameInputs(options, target, helm);
+    if (same) {
+      console.log(`nothing to deploy: release ${options.release} revision ${same.revision} was deployed from exactly these inputs (images, values, chart, Helm); Helm not run (--force-upgrade runs it anyway)`);
+      console.log(`running: ${Object.entries(same.plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
+      return;
+    }
+  }
   const releaseLocal = acquireLocalLock(target);
   /** @type {(() => void) | undefined} */
   let releaseLease;
@@ -326,16 +350,69 @@ async function main() {
       if (verdict.unchanged) {
         console.log(`\nnothing to deploy: release ${options.release} ${verdict.reason}; Helm upgrade not run (--force-upgrade runs it anyway)`);
         console.log(`running: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
+        recordFingerprint(target, plan, state.revision);
         return;
       }
       console.log(`helm upgrade needed: ${verdict.reason}`);
     }
     for (const step of plan.loads) runStep(step.title, step.command, { hint: step.hint, cwd: workspaceRoot });
     await upgradeWithStatusCheck({ upgrade: plan.upgrade, target, helm: helm.binary, timeout: options.timeout, before: state?.revision, cwd: workspaceRoot });
+    recordFingerprint(target, plan, (state?.revision ?? 0) + 1);
     console.log(`\ndeployed: ${Object.entries(plan.images).map(([app, image]) => `${app} ${imageReference(image)}`).join(', ')}`);
   } finally {
     releaseLease?.();
     releaseLocal();
+  }
+}
+
+/**
+ * The Secrets of the release's namespace, in one read; undefined when they cannot be read (the slow path says why).
+ * @param {{ context: string, namespace: string }} target
+ * @returns {import('./fingerprint.mjs').Secret[] | undefined}
+ */
+function namespaceSecrets({ context, namespace }) {
+  try {
+    return JSON.parse(capture('kubectl', ['--context', context, '-n', namespace, '--request-timeout=10s', 'get', 'secrets', '-o', 'json'])).items ?? [];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fast no-op: the newest revision is deployed and carries the fingerprint of the upgrade this deploy would
+ * run. Deploys that push an image (its digest is known only after the push) always take the dry run.
+ * @param {ReturnType<typeof parse>} options
+ * @param {{ context: string, namespace: string, release: string }} target
+ * @param {{ binary: string, major: number }} helm
+ */
+function deployedWithSameInputs(options, target, helm) {
+  const secrets = namespaceSecrets(target);
+  if (!secrets) return undefined;
+  const { newest, keptSecrets } = releaseSecrets(secrets, target.release);
+  if (!newest?.fingerprint || newest.status !== 'deployed') return undefined;
+  if (options.environment === 'prod' && !secrets.some((s) => s.metadata?.name === existingSecretName())) return undefined;
+  const plan = buildPlan(options, { context: target.context, currentValues: decodeRelease(newest.secret).config ?? {}, helm });
+  if (plan.pushes.length) return undefined;
+  const fingerprint = deployFingerprint({ upgrade: plan.upgrade.command, chartDir: CHART_DIR, cwd: workspaceRoot, keptSecrets });
+  return fingerprint === newest.fingerprint ? { revision: newest.revision, plan } : undefined;
+}
+
+/**
+ * Writes the fingerprint of `plan`'s upgrade on the release's newest revision, when that is `revision` and
+ * deployed, so the next deploy of the same inputs is a single read. A failure only costs that speed.
+ * @param {{ context: string, namespace: string, release: string }} target
+ * @param {import('./plan.mjs').Plan} plan
+ * @param {number} revision
+ */
+function recordFingerprint(target, plan, revision) {
+  const secrets = namespaceSecrets(target);
+  const { newest, keptSecrets } = releaseSecrets(secrets ?? [], target.release);
+  if (!newest || newest.revision !== revision || newest.status !== 'deployed') return;
+  const fingerprint = deployFingerprint({ upgrade: plan.upgrade.command, chartDir: CHART_DIR, cwd: workspaceRoot, keptSecrets });
+  try {
+    capture('kubectl', ['--context', target.context, '-n', target.namespace, 'annotate', '--overwrite', 'secret', String(newest.secret.metadata?.name), `${FINGERPRINT_ANNOTATION}=${fingerprint}`]);
+  } catch (error) {
+    console.warn(`warning: could not record this deploy's inputs on revision ${revision} (${String(/** @type {{ stderr?: string }} */ (error).stderr ?? error).trim().split('\n').pop()}); the next no-op deploy takes Helm's dry run`);
   }
 }
 
@@ -354,10 +431,15 @@ function compareWithDryRun(upgrade, release) {
   }
 }
 
+/** The Secret values-prod.yaml has the release read its credentials from. */
+function existingSecretName() {
+  const values = readFileSync(join(workspaceRoot, 'deploy', 'helm', 'values-prod.yaml'), 'utf8');
+  return /existingSecret:\s*(\S+)/.exec(values)?.[1];
+}
+
 /** @param {{ context: string, namespace: string }} target */
 function requireExistingSecret({ context, namespace }) {
-  const values = readFileSync(join(workspaceRoot, 'deploy', 'helm', 'values-prod.yaml'), 'utf8');
-  const name = /existingSecret:\s*(\S+)/.exec(values)?.[1];
+  const name = existingSecretName();
   if (!name) return;
   try {
     capture('kubectl', ['--context', context, '-n', namespace, 'get', 'secret', name]);
