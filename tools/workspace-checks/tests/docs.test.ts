@@ -106,7 +106,9 @@ describe.skipIf(!helm)('Kubernetes names in the docs', () => {
     const lease = `todo-app-deploy-lock`; // tools/deploy/src/lock.mjs leaseName('todo-app')
     expect(read('tools/deploy/src/lock.mjs')).toContain('`${release}-deploy-lock`');
     const existingSecret = parse(read('deploy/helm/values-prod.yaml')).secrets.existingSecret;
-    const known = new Set([...rendered, lease, existingSecret]);
+    const tlsSecret = 'todo-app-tls'; // the Ingress's TLS Secret when ingress.tls.secretName is empty (made by the user)
+    expect(read('deploy/helm/templates/ingress.yaml')).toContain('(printf "%s-tls" (include "todo-app.fullname" .))');
+    const known = new Set([...rendered, lease, existingSecret, tlsSecret]);
     const unknown = new Set<string>();
     for (const doc of documents) {
       for (const line of codeLines(read(doc))) {
