@@ -15,14 +15,14 @@ import { join } from 'node:path';
 import { writeImageRecord } from '../deploy/src/images.mjs';
 import { normaliseRegistry, pushedRepository } from '../deploy/src/registry.mjs';
 import { pullImage } from '../deploy/src/rollout.mjs';
+import { dockerBinary, fail as failWith } from '@todo/toolkit';
 
-const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+const DOCKER = dockerBinary();
 const [project, projectRoot, ...extraArgs] = process.argv.slice(2);
 
+/** @param {string} message @param {string} [next] @returns {never} */
 function fail(message, next) {
-  console.error(`docker-build ${project ?? ''}: ${message}`);
-  if (next) console.error(`  next: ${next}`);
-  process.exit(1);
+  return failWith(`docker-build ${project ?? ''}`, message, next);
 }
 
 function docker(args, options = {}) {

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig(() => ({
+export default defineConfig({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/tools/sandbox-cluster',
   test: {
@@ -11,4 +11,4 @@ export default defineConfig(() => ({
     include: ['{src,tests}/**/*.{test,spec}.{js,mjs,ts,mts}'],
     reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
   },
-}));
+});

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheDir, toolsCache } from '@todo/toolkit';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'tools', 'deploy', 'src', 'cli.mjs');
@@ -23,12 +24,12 @@ current-context: kind-down
     const result = spawnSync(process.execPath, [cli, '--app=backend', `--images-dir=${images}`], {
       encoding: 'utf8',
       cwd: root,
-      env: { ...process.env, HOME: home, KUBECONFIG: kubeconfig, TODO_TOOLS_CACHE: process.env.TODO_TOOLS_CACHE ?? join(process.env.HOME ?? '', '.cache', 'todo-app', 'tools') },
+      env: { ...process.env, HOME: home, KUBECONFIG: kubeconfig, TODO_TOOLS_CACHE: toolsCache() },
     });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('the cluster of context kind-down does not answer');
     expect(result.stderr).toContain('npx todo-doctor');
     expect(result.stdout).not.toContain('kind load');
-    expect(readdirSync(join(home, '.cache', 'todo-app', 'locks'))).toEqual([]);
+    expect(readdirSync(cacheDir('locks', { HOME: home }))).toEqual([]);
   });
 });

@@ -1,35 +1,28 @@
 // Where the sandbox cluster lives on this machine and which addresses it uses. Every address is local:
 // the node IP sits on a bridge of its own, pods and Services use CIDRs that only exist on this host.
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheDir, VERSIONS } from '@todo/toolkit';
 
-export const K8S_VERSION = 'v1.34.4';
+/** The Kubernetes the cluster runs: go/go.mod requires it, versions.json names it (a toolkit test compares them). */
+export const K8S_VERSION = `v${VERSIONS.kubernetes.version}`;
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export const COREDNS_IMAGE = 'sandbox.local/coredns:v1.12.1';
 /**
- * @typedef {{ module: string, package: string, version: string, versionVar?: string }} GoProgram
  * Go programs built beside Kubernetes with `go install module/package@version`, each cached by its version
- * (scripts/build-go-program.sh, 1-3 min each on 2 idle cores). `versionVar` is the variable the upstream
- * Makefile sets with -X; the build checks that `--version` reports it.
+ * (scripts/build-go-program.sh, 1-3 min each on 2 idle cores); their versions are in the toolkit's versions.json.
+ * - registry: the cluster's OCI registry, distribution's `registry` (CNCF Distribution), the reference
+ *   implementation that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem
+ *   storage: pushes, manifests, digests and errors behave as in production. Chosen over go-containerregistry's
+ *   `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
+ * - kube-router: NetworkPolicy enforcement, kube-router's network policy controller alone (--run-firewall, no
+ *   routing, no service proxy), which renders policies as iptables rules and ipsets, as k3s embeds it. The
+ *   newest version the module proxy serves here; see docs/sandbox-cluster.md for the advisories of that
+ *   version and why they do not reach this IPv4-only, firewall-only use.
+ * - metrics-server: the resource metrics API (metrics.k8s.io) behind `kubectl top` and the
+ *   HorizontalPodAutoscaler.
  */
-export const GO_PROGRAMS = /** @type {const} */ ({
-  /**
-   * The cluster's OCI registry: distribution's `registry` (CNCF Distribution), the reference implementation
-   * that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem storage: pushes,
-   * manifests, digests and errors behave as in production. Chosen over go-containerregistry's
-   * `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
-   */
-  registry: { module: 'github.com/distribution/distribution/v3', package: 'cmd/registry', version: 'v3.1.2', versionVar: 'github.com/distribution/distribution/v3/version.version' },
-  /**
-   * NetworkPolicy enforcement: kube-router's network policy controller alone (--run-firewall, no routing, no
-   * service proxy), which renders policies as iptables rules and ipsets, as k3s embeds it. The newest version
-   * the module proxy serves here; see docs/sandbox-cluster.md for the advisories of that version and why they
-   * do not reach this IPv4-only, firewall-only use.
-   */
-  'kube-router': { module: 'github.com/cloudnativelabs/kube-router/v2', package: 'cmd/kube-router', version: 'v2.1.0', versionVar: 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version' },
-  /** The resource metrics API (metrics.k8s.io) behind `kubectl top` and the HorizontalPodAutoscaler. */
-  'metrics-server': { module: 'sigs.k8s.io/metrics-server', package: 'cmd/metrics-server', version: 'v0.9.0', versionVar: 'k8s.io/client-go/pkg/version.gitVersion' },
-});
+/** @type {import('@todo/toolkit').Versions['goPrograms']} */
+export const GO_PROGRAMS = VERSIONS.goPrograms;
 export const REGISTRY_VERSION = GO_PROGRAMS.registry.version;
 export const METRICS_SERVER_IMAGE = `sandbox.local/metrics-server:${GO_PROGRAMS['metrics-server'].version}`;
 
@@ -62,7 +55,7 @@ export function clusterAddresses() {
 export function clusterPaths(env = process.env) {
   const state = resolve(env.SANDBOX_CLUSTER_STATE ?? '/var/lib/sandbox-cluster');
   const run = resolve(env.SANDBOX_CLUSTER_RUN ?? '/run/sandbox-cluster');
-  const cache = resolve(env.SANDBOX_CLUSTER_CACHE ?? join(homedir(), '.cache/todo-app/sandbox-cluster'));
+  const cache = resolve(env.SANDBOX_CLUSTER_CACHE ?? cacheDir('sandbox-cluster', env));
   return {
     state,
     run,

@@ -1,11 +1,12 @@
 // Small helpers over the real Docker engine and the workspace's Nx, for the image suites.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { dockerBinary } from '@todo/toolkit';
 
 export const workspaceRoot = resolve(import.meta.dirname, '../../../..');
-export const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+export const DOCKER = dockerBinary();
 
 export interface Result {
   status: number | null;

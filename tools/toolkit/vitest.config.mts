@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  root: import.meta.dirname,
+  cacheDir: '../../node_modules/.vite/tools/toolkit',
+  test: {
+    name: 'toolkit',
+    watch: false,
+    globals: true,
+    environment: 'node',
+    include: ['tests/**/*.test.ts'],
+    // Tests spawn helm, docker and the shell-env script as processes.
+    pool: 'forks',
+    maxWorkers: 1,
+    testTimeout: 30_000,
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
+  },
+});
