@@ -10,7 +10,7 @@
 // recorded with its registry digest, the one a deploy to that registry runs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeImageRecord } from '../deploy/src/images.mjs';
 import { normaliseRegistry, pushedRepository } from '../deploy/src/registry.mjs';
@@ -25,16 +25,23 @@ function fail(message, next) {
   return failWith(`docker-build ${project ?? ''}`, message, next);
 }
 
+/**
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ * @returns {import('node:child_process').SpawnSyncReturns<string>}
+ */
 function docker(args, options = {}) {
-  return spawnSync(DOCKER, args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, ...options });
+  return /** @type {import('node:child_process').SpawnSyncReturns<string>} */ (spawnSync(DOCKER, args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, ...options }));
 }
 
+/** @param {string} dockerfile */
 function defaultNodeImage(dockerfile) {
   const match = readFileSync(dockerfile, 'utf8').match(/^ARG NODE_IMAGE=(\S+)/m);
   if (!match) fail(`${dockerfile} has no "ARG NODE_IMAGE=<default>" line`);
   return match[1];
 }
 
+/** @param {string} image */
 function baseImageId(image) {
   let inspect = docker(['image', 'inspect', '--format', '{{.Id}}', image]);
   if (inspect.status !== 0) {

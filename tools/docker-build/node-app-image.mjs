@@ -9,7 +9,7 @@
 // 4. copies the rest of <dist> (migrations, assets) beside the bundle.
 // Run through Nx (`nx image-app backend`, a dependency of `nx docker-build backend`).
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -29,7 +29,7 @@ const dist = resolve(values.dist);
 const out = resolve(values.out);
 const externals = values.external.split(',').filter(Boolean);
 const install = `${out}.install`;
-const step = (message) => console.log(`image-app: ${message}`);
+const step = (/** @type {string} */ message) => console.log(`image-app: ${message}`);
 
 for (const file of ['main.js', 'package.json', 'package-lock.json']) {
   if (!existsSync(join(dist, file))) {
@@ -71,8 +71,9 @@ await build({
 // the externals and, transitively, the packages they need, resolved the way Node would
 const TYPES_MAPS_DOCS = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|(?<!\.d)\.[cm]?ts)$/i;
 const extraLeftOut = values['leave-out'] ? new RegExp(values['leave-out']) : null;
-const leftOut = (path) => TYPES_MAPS_DOCS.test(path) || (extraLeftOut?.test(path) ?? false);
+const leftOut = (/** @type {string} */ path) => TYPES_MAPS_DOCS.test(path) || (extraLeftOut?.test(path) ?? false);
 const copied = new Set();
+/** @param {string} name @param {string} fromDir */
 function copyPackage(name, fromDir) {
   let dir = fromDir;
   let pkgDir;
@@ -113,6 +114,7 @@ writeFileSync(
 );
 rmSync(install, { recursive: true, force: true });
 
+/** @type {(path: string) => number} */
 const size = (path) =>
   lstatSync(path).isDirectory() ? readdirSync(path).reduce((sum, e) => sum + size(join(path, e)), 0) : lstatSync(path).size;
 step(`wrote ${relative(process.cwd(), out)} (${(size(out) / 1e6).toFixed(1)} MB; ${copied.size} packages kept external)`);

@@ -34,7 +34,7 @@ export const engineAvailable = docker('info', '--format', '{{.ServerVersion}}').
 
 /** Nx in the workspace, with the caller's --skip-nx-cache dropped so builds reuse the cache. */
 export function nx(...args: string[]): Result {
-  const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
   delete env.NX_SKIP_NX_CACHE;
   return run('npx', ['nx', ...args], { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
