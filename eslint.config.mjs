@@ -27,8 +27,10 @@ export default [
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:backend', onlyDependOnLibsWithTags: ['scope:backend', 'scope:shared'] },
             { sourceTag: 'scope:frontend', onlyDependOnLibsWithTags: ['scope:frontend', 'scope:shared'] },
-            { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:deploy', 'scope:shared'] },
-            { sourceTag: 'scope:workspace', onlyDependOnLibsWithTags: ['scope:workspace', 'scope:deploy', 'scope:shared'] },
+            { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:deploy', 'scope:shared', 'scope:tooling'] },
+            { sourceTag: 'scope:workspace', onlyDependOnLibsWithTags: ['scope:workspace', 'scope:deploy', 'scope:shared', 'scope:tooling'] },
+            // the tools' toolkit (tools/toolkit) imports nothing of the workspace; the apps never import it
+            { sourceTag: 'scope:tooling', onlyDependOnLibsWithTags: ['scope:tooling'] },
           ],
         },
       ],

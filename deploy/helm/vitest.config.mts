@@ -8,6 +8,8 @@ export default defineConfig({
     watch: false,
     globals: true,
     environment: 'node',
+    // the run fails when a test leaves anything in the temporary folder (@todo/toolkit)
+    globalSetup: ['@todo/toolkit/vitest-tmp-guard'],
     include: ['tests/**/*.test.ts'],
     // Each test spawns real `helm template` processes; one worker leaves the other suites their cores.
     pool: 'forks',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 
 const SKIP = new Set(['node_modules', '.git', '.nx', '.next', 'dist', 'out-tsc']);
 
+/** @param {string} dir @returns {Generator<string>} */
 function* reports(dir) {
   for (const entry of readdirSync(dir).sort()) {
     if (SKIP.has(entry)) continue;

@@ -8,6 +8,8 @@ export default defineConfig({
     watch: false,
     globals: true,
     environment: 'node',
+    // the run fails when a test leaves anything in the temporary folder (@todo/toolkit)
+    globalSetup: ['@todo/toolkit/vitest-tmp-guard'],
     include: ['tests/**/*.test.ts'],
     // Tests spawn nx (a cold project graph each, slow on a busy machine) and helm; one worker.
     pool: 'forks',

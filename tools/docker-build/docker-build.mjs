@@ -10,31 +10,38 @@
 // recorded with its registry digest, the one a deploy to that registry runs.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeImageRecord } from '../deploy/src/images.mjs';
 import { normaliseRegistry, pushedRepository } from '../deploy/src/registry.mjs';
 import { pullImage } from '../deploy/src/rollout.mjs';
+import { dockerBinary, fail as failWith } from '@todo/toolkit';
 
-const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+const DOCKER = dockerBinary();
 const [project, projectRoot, ...extraArgs] = process.argv.slice(2);
 
+/** @param {string} message @param {string} [next] @returns {never} */
 function fail(message, next) {
-  console.error(`docker-build ${project ?? ''}: ${message}`);
-  if (next) console.error(`  next: ${next}`);
-  process.exit(1);
+  return failWith(`docker-build ${project ?? ''}`, message, next);
 }
 
+/**
+ * @param {string[]} args
+ * @param {import('node:child_process').SpawnSyncOptions} [options]
+ * @returns {import('node:child_process').SpawnSyncReturns<string>}
+ */
 function docker(args, options = {}) {
-  return spawnSync(DOCKER, args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, ...options });
+  return /** @type {import('node:child_process').SpawnSyncReturns<string>} */ (spawnSync(DOCKER, args, { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' }, ...options }));
 }
 
+/** @param {string} dockerfile */
 function defaultNodeImage(dockerfile) {
   const match = readFileSync(dockerfile, 'utf8').match(/^ARG NODE_IMAGE=(\S+)/m);
   if (!match) fail(`${dockerfile} has no "ARG NODE_IMAGE=<default>" line`);
   return match[1];
 }
 
+/** @param {string} image */
 function baseImageId(image) {
   let inspect = docker(['image', 'inspect', '--format', '{{.Id}}', image]);
   if (inspect.status !== 0) {

@@ -31,7 +31,7 @@ const dist = resolve(values.dist);
 const out = resolve(values.out);
 const externals = values.external.split(',').filter(Boolean);
 const install = `${out}.install`;
-const step = (message) => console.log(`image-app: ${message}`);
+const step = (/** @type {string} */ message) => console.log(`image-app: ${message}`);
 
 for (const file of ['main.js', 'package.json', 'package-lock.json']) {
   if (!existsSync(join(dist, file))) {
@@ -91,8 +91,9 @@ await build({
 // the externals and, transitively, the packages they need, resolved the way Node would
 const TYPES_MAPS_DOCS = /(\.d\.[cm]?ts|\.map|\.md|\.markdown|(?<!\.d)\.[cm]?ts)$/i;
 const extraLeftOut = values['leave-out'] ? new RegExp(values['leave-out']) : null;
-const leftOut = (path) => TYPES_MAPS_DOCS.test(path) || (extraLeftOut?.test(path) ?? false);
+const leftOut = (/** @type {string} */ path) => TYPES_MAPS_DOCS.test(path) || (extraLeftOut?.test(path) ?? false);
 const copied = new Set();
+/** @param {string} name @param {string} fromDir */
 function copyPackage(name, fromDir) {
   let dir = fromDir;
   let pkgDir;
@@ -132,6 +133,7 @@ writeFileSync(
   `${JSON.stringify({ name: manifest.name, version: manifest.version, private: true }, null, 2)}\n`,
 );
 
+/** @type {(path: string) => number} */
 const size = (path) =>
   lstatSync(path).isDirectory() ? readdirSync(path).reduce((sum, e) => sum + size(join(path, e)), 0) : lstatSync(path).size;
 step(`wrote ${relative(process.cwd(), out)} (${(size(out) / 1e6).toFixed(1)} MB; ${copied.size} packages kept external)`);

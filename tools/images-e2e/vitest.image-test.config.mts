@@ -2,7 +2,7 @@
 // `image-test` target (tools/ci/extra-targets.mjs), not in the default `test` run.
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig(() => ({
+export default defineConfig({
   root: import.meta.dirname,
   cacheDir: '../../node_modules/.vite/tools/images-e2e',
   test: {
@@ -15,4 +15,4 @@ export default defineConfig(() => ({
     hookTimeout: 1_200_000,
     reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
   },
-}));
+});

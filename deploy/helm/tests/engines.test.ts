@@ -1,11 +1,15 @@
 // The one rule of helpers.ts › describeNeeding, run for real: a chart suite whose Helm is missing fails
 // under `npm test` (TODO_REQUIRE_ENGINES=1) and is skipped with a warning in a developer's `nx test chart`.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chartDir } from '../scripts/toolchain.mjs';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'chart-engines-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 
@@ -15,7 +19,7 @@ function runWithoutHelm(requireEngines: boolean) {
     ...process.env,
     HELM3: '',
     HELM4: '',
-    TODO_TOOLS_CACHE: mkdtempSync(join(tmpdir(), 'no-tools-')),
+    TODO_TOOLS_CACHE: mkdtempSync(join(scratch, 'no-tools-')),
     PATH: dirname(process.execPath),
     FORCE_COLOR: '0',
     NO_COLOR: '1',

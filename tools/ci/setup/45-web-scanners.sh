@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The web scanners the production cluster suite runs against the app served through the sandbox cluster's
 # Ingress over HTTPS (docs/security.md): Mozilla's HTTP Observatory (npm @mdn/mdn-http-observatory) and
-# Lighthouse (with Debian's chromium). The versions live here and nowhere else; the suite reads OBSERVATORY
+# Lighthouse (with Debian's chromium). Their versions are in tools/toolkit/versions.json; the suite reads OBSERVATORY
 # and LIGHTHOUSE (their entry scripts) from dist/test-results/env. Each is installed outside the repository,
 # in a versioned folder of the tool cache (their dependencies are large and never part of the apps), with
 # --ignore-scripts: the Observatory's postinstall downloads the HSTS preload and TLD lists from the internet.
@@ -9,9 +9,8 @@
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 
-CACHE="${TODO_TOOLS_CACHE:-$HOME/.cache/todo-app/tools}"
-OBSERVATORY_VERSION=1.4.8
-LIGHTHOUSE_VERSION=12.8.2
+eval "$(node tools/toolkit/src/shell-env.mjs)"
+CACHE="$TODO_TOOLS_CACHE"
 ENV_FILE=dist/test-results/env
 mkdir -p "$CACHE" "$(dirname "$ENV_FILE")"
 
@@ -29,10 +28,10 @@ install_npm() {
   touch "$dir/.complete"
 }
 
-install_npm observatory @mdn/mdn-http-observatory "$OBSERVATORY_VERSION"
+install_npm observatory "$OBSERVATORY_NPM_PACKAGE" "$OBSERVATORY_VERSION"
 OBSERVATORY_DIR="$CACHE/observatory-v$OBSERVATORY_VERSION/node_modules/@mdn/mdn-http-observatory"
 [ -s "$OBSERVATORY_DIR/conf/hsts-preload.json" ] || echo '{}' > "$OBSERVATORY_DIR/conf/hsts-preload.json"
-install_npm lighthouse lighthouse "$LIGHTHOUSE_VERSION"
+install_npm lighthouse "$LIGHTHOUSE_NPM_PACKAGE" "$LIGHTHOUSE_VERSION"
 LIGHTHOUSE_CLI="$CACHE/lighthouse-v$LIGHTHOUSE_VERSION/node_modules/lighthouse/cli/index.js"
 
 {

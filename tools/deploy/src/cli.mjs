@@ -7,6 +7,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { dockerBinary } from '@todo/toolkit';
 import { CLUSTER_TYPES, clusterTypeOf } from './cluster.mjs';
 import { findDeployHelm } from './helm.mjs';
 import { deployDrift } from './drift.mjs';
@@ -132,7 +133,7 @@ function currentContext() {
 /** @param {string} ref */
 function dockerHasImage(ref) {
   try {
-    capture('/usr/bin/docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    capture(dockerBinary(), ['image', 'inspect', '--format', '{{.Id}}', ref]);
     return true;
   } catch {
     return false;

@@ -2,19 +2,9 @@
 // How an image reaches the cluster behind a kube context: loaded into the node (Minikube, kind, the
 // sandbox cluster), or, for any other cluster and whenever a registry is given, pushed (plan.mjs).
 
-/** @typedef {'minikube' | 'kind' | 'sandbox' | 'registry'} ClusterType */
-export const CLUSTER_TYPES = /** @type {const} */ (['minikube', 'kind', 'sandbox', 'registry']);
-
-/**
- * @param {string} context kube context name
- * @returns {ClusterType}
- */
-export function clusterTypeOf(context) {
-  if (context === 'minikube' || context.startsWith('minikube-')) return 'minikube';
-  if (context.startsWith('kind-')) return 'kind';
-  if (context.includes('sandbox')) return 'sandbox';
-  return 'registry';
-}
+// The cluster type of a context is @todo/toolkit's.
+export { CLUSTER_TYPES, clusterTypeOf } from '@todo/toolkit';
+/** @typedef {import('@todo/toolkit').ClusterType} ClusterType */
 
 /**
  * Commands that load a local Docker image into the node of a local cluster.

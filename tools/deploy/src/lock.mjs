@@ -2,8 +2,9 @@
 // Two deploys of one release never run at once: a local lock file (same machine) plus a Lease in the
 // release's namespace (any machine). Helm's own "another operation is in progress" check is the third line.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { homedir, hostname } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { cacheDir } from '@todo/toolkit';
 
 const STALE_LEASE_SECONDS = 30 * 60;
 
@@ -22,7 +23,7 @@ function isAlive(pid) {
  * @param {{ context: string, namespace: string, release: string, dir?: string }} target
  * @returns {() => void} releases the lock
  */
-export function acquireLocalLock({ context, namespace, release, dir = join(homedir(), '.cache', 'todo-app', 'locks') }) {
+export function acquireLocalLock({ context, namespace, release, dir = cacheDir('locks') }) {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${context}__${namespace}__${release}.lock`.replace(/[^A-Za-z0-9_.-]/g, '_'));
   for (let attempt = 0; attempt < 2; attempt++) {

@@ -1,9 +1,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { findDeployHelm } from '../src/helm.mjs';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'deploy-plan-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'tools', 'deploy', 'src', 'cli.mjs');
@@ -22,7 +26,7 @@ type PlanJson = {
 
 /** Image records as `docker-build` writes them, in a scratch folder. */
 function imagesDir(records: Record<string, string>) {
-  const dir = mkdtempSync(join(tmpdir(), 'images-'));
+  const dir = mkdtempSync(join(scratch, 'images-'));
   for (const [project, tag] of Object.entries(records)) {
     const repository = `todo-app/${project}`;
     writeFileSync(join(dir, `${project}.json`), JSON.stringify({ project, repository, tag, ref: `${repository}:${tag}` }));
@@ -32,7 +36,7 @@ function imagesDir(records: Record<string, string>) {
 
 /** What `helm get values todo-app -o json` returns for an installed release. */
 function currentValues(tags: Record<string, string>) {
-  const file = join(mkdtempSync(join(tmpdir(), 'values-')), 'current.json');
+  const file = join(mkdtempSync(join(scratch, 'values-')), 'current.json');
   const values = Object.fromEntries(Object.entries(tags).map(([app, tag]) => [app, { image: { repository: `todo-app/${app}`, tag } }]));
   writeFileSync(file, JSON.stringify(values));
   return file;
@@ -174,7 +178,7 @@ describe('deploy of a change set, up to the cluster boundary', () => {
   });
 
   it('passes extra values files after the environment values file, and refuses one that does not exist', () => {
-    const overlay = join(mkdtempSync(join(tmpdir(), 'values-')), 'overlay.yaml');
+    const overlay = join(mkdtempSync(join(scratch, 'values-')), 'overlay.yaml');
     writeFileSync(overlay, 'backend:\n  config:\n    LOG_LEVEL: info\n');
     const result = plan(['--app=backend', '--context=sandbox', `--values=${overlay}`, `--images-dir=${imagesDir({ backend: BACKEND_TAG })}`]);
     const command = result.upgrade.command;

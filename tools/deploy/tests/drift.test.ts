@@ -1,11 +1,15 @@
 // Deploy the drift, not the diff: CI's deploy job ships the apps whose recorded image (the one its build job
 // pushed) the release does not run, whatever the last commit changed.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deployDrift, type ReleaseState } from '../src/drift.mjs';
 import { planDeploy, type App } from '../src/plan.mjs';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'drift-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'tools', 'deploy', 'src', 'cli.mjs');
@@ -136,7 +140,7 @@ describe('a deploy of images the build job pushed', () => {
   });
 
   it('refuses a record with a digest but no registry, with the command that rebuilds it', () => {
-    const images = mkdtempSync(join(tmpdir(), 'images-'));
+    const images = mkdtempSync(join(scratch, 'images-'));
     writeFileSync(join(images, 'backend.json'), JSON.stringify({ ...main.backend, registry: undefined }));
     const result = spawnSync('node', [cli, '--plan', '--app=backend', '--environment=prod', '--context=prod-cluster', `--images-dir=${images}`, `--registry=${REGISTRY}`], { encoding: 'utf8', cwd: root });
     expect(result.status).toBe(1);
@@ -144,7 +148,7 @@ describe('a deploy of images the build job pushed', () => {
   });
 
   it('--drift on a cluster that does not answer fails and writes no apps line', () => {
-    const images = mkdtempSync(join(tmpdir(), 'images-'));
+    const images = mkdtempSync(join(scratch, 'images-'));
     for (const app of ['backend', 'frontend'] as const) writeFileSync(join(images, `${app}.json`), JSON.stringify(main[app]));
     const output = join(images, 'github-output');
     writeFileSync(output, '');

@@ -1,9 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { planDeploy, type App, type PlanInput } from '../src/plan.mjs';
 import { pulledDigest, pushedDigest } from '../src/registry.mjs';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'registry-deploy-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const cli = join(root, 'tools', 'deploy', 'src', 'cli.mjs');
@@ -38,7 +42,7 @@ function imageSettings(command: string[], app: App) {
 
 describe('deploy through a registry', () => {
   it('pushes when a registry is given even to a cluster it could load into, and loads nothing', () => {
-    const images = mkdtempSync(join(tmpdir(), 'images-'));
+    const images = mkdtempSync(join(scratch, 'images-'));
     writeFileSync(join(images, 'backend.json'), JSON.stringify(record('backend', BACKEND_TAG)));
     const result = spawnSync('node', [cli, '--plan', '--json', '--app=backend', '--environment=prod', '--context=sandbox', `--images-dir=${images}`], {
       encoding: 'utf8',

@@ -1,45 +1,14 @@
 // @ts-check
 // Each check looks at one thing a deploy needs and never throws: it returns ok / warn / fail with the
 // next thing to try, so the doctor always reports every problem, not just the first.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { clusterTypeOf, dockerBinary, findHelm, HELM_SETUP_HINT, kubectlBinary, tryRun } from '@todo/toolkit';
 
 /** @typedef {{ name: string, status: 'ok' | 'warn' | 'fail', detail: string, hint?: string }} CheckResult */
-/** @typedef {{ context?: string, clusterType?: string }} Facts facts later checks use */
+/** @typedef {{ context?: string, clusterType?: import('@todo/toolkit').ClusterType }} Facts facts later checks use */
 
-/**
- * Runs a command and returns its trimmed stdout, or an Error (never throws).
- * @param {string} binary
- * @param {string[]} args
- * @returns {string | Error}
- */
-export function tryRun(binary, args, timeoutMs = 15_000) {
-  try {
-    return execFileSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs }).trim();
-  } catch (error) {
-    const e = /** @type {{ stderr?: string, code?: string, message: string }} */ (error);
-    if (e.code === 'ENOENT') return new Error(`${binary} is not installed (not on PATH)`);
-    return new Error((e.stderr ?? '').trim().split('\n').pop() || e.message);
-  }
-}
-
-/** @param {string} name */
-export function which(name) {
-  for (const dir of (process.env.PATH ?? '').split(':')) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
-  }
-  return undefined;
-}
-
-/** @param {string} context */
-export function clusterTypeOf(context) {
-  if (context === 'minikube' || context.startsWith('minikube-')) return 'minikube';
-  if (context.startsWith('kind-')) return 'kind';
-  if (context.includes('sandbox')) return 'sandbox';
-  return 'other';
-}
+export { tryRun };
 
 /** @returns {CheckResult} */
 export function checkNode() {
@@ -50,7 +19,7 @@ export function checkNode() {
 
 /** @returns {CheckResult} */
 export function checkDocker() {
-  const docker = existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker';
+  const docker = dockerBinary();
   const server = tryRun(docker, ['version', '--format', '{{.Server.Version}}']);
   if (server instanceof Error) {
     return { name: 'Docker daemon', status: 'fail', detail: server.message, hint: 'install Docker and start the daemon (`dockerd`, or Docker Desktop); images are built locally' };
@@ -64,24 +33,21 @@ export function checkDocker() {
 
 /** @returns {CheckResult} */
 export function checkKubectl() {
-  const out = tryRun('kubectl', ['version', '--client', '-o', 'json']);
+  const out = tryRun(kubectlBinary(), ['version', '--client', '-o', 'json']);
   if (out instanceof Error) return { name: 'kubectl', status: 'fail', detail: out.message, hint: 'install kubectl (apt-get install kubectl, or from your cluster vendor)' };
   return { name: 'kubectl', status: 'ok', detail: JSON.parse(out).clientVersion?.gitVersion ?? 'installed' };
 }
 
 /** @returns {CheckResult[]} */
 export function checkHelm() {
-  const cache = process.env.TODO_TOOLS_CACHE ?? join(homedir(), '.cache', 'todo-app', 'tools');
-  const candidates = [process.env.HELM, process.env.HELM4, process.env.HELM3, join(cache, 'helm-v4.1.4', 'helm'), join(cache, 'helm-v3.17.3', 'helm'), which('helm')];
   /** @type {Map<number, string>} */
   const found = new Map();
-  for (const binary of candidates) {
-    if (!binary || !existsSync(binary)) continue;
-    const version = tryRun(binary, ['version', '--short']);
-    const major = version instanceof Error ? undefined : Number(/^v(\d+)/.exec(version)?.[1]);
-    if (major && !found.has(major)) found.set(major, `${version} (${binary})`);
+  for (const major of /** @type {const} */ ([4, 3])) {
+    const binary = findHelm(major);
+    const version = binary ? tryRun(binary, ['version', '--short']) : undefined;
+    if (binary && typeof version === 'string') found.set(major, `${version} (${binary})`);
   }
-  const hint = 'run `bash tools/ci/setup/30-helm.sh` (caches Helm 3 and 4 in ~/.cache/todo-app/tools)';
+  const hint = HELM_SETUP_HINT;
   return [
     found.has(4)
       ? { name: 'Helm 4 (deploys)', status: 'ok', detail: /** @type {string} */ (found.get(4)) }
@@ -97,13 +63,13 @@ export function checkHelm() {
  * @returns {CheckResult}
  */
 export function checkContext(facts) {
-  const context = tryRun('kubectl', ['config', 'current-context']);
+  const context = tryRun(kubectlBinary(), ['config', 'current-context']);
   if (context instanceof Error || !context) {
     return { name: 'kube context', status: 'fail', detail: context instanceof Error ? context.message : 'none set', hint: 'start a cluster (`minikube start`, `kind create cluster`, `npx nx run sandbox-cluster:up`) or `kubectl config use-context NAME`' };
   }
   facts.context = context;
   facts.clusterType = clusterTypeOf(context);
-  return { name: 'kube context', status: 'ok', detail: `${context} (${facts.clusterType === 'other' ? 'images are pushed to $TODO_REGISTRY' : `images are loaded into ${facts.clusterType}`})` };
+  return { name: 'kube context', status: 'ok', detail: `${context} (${facts.clusterType === 'registry' ? 'images are pushed to $TODO_REGISTRY' : `images are loaded into ${facts.clusterType}`})` };
 }
 
 /**
@@ -112,11 +78,11 @@ export function checkContext(facts) {
  */
 export function checkClusterReachable(facts) {
   if (!facts.context) return { name: 'cluster reachable', status: 'fail', detail: 'skipped: no kube context' };
-  const ready = tryRun('kubectl', ['--context', facts.context, '--request-timeout=5s', 'get', '--raw', '/readyz']);
+  const ready = tryRun(kubectlBinary(), ['--context', facts.context, '--request-timeout=5s', 'get', '--raw', '/readyz']);
   if (ready instanceof Error) {
     return { name: 'cluster reachable', status: 'fail', detail: ready.message, hint: `is the cluster of context ${facts.context} running? (see the ${facts.clusterType} check below)` };
   }
-  const nodes = tryRun('kubectl', ['--context', facts.context, '--request-timeout=5s', 'get', 'nodes', '-o', 'json']);
+  const nodes = tryRun(kubectlBinary(), ['--context', facts.context, '--request-timeout=5s', 'get', 'nodes', '-o', 'json']);
   if (nodes instanceof Error) return { name: 'cluster reachable', status: 'warn', detail: `API ready, nodes unreadable: ${nodes.message}` };
   const items = JSON.parse(nodes).items ?? [];
   const readyNodes = items.filter((/** @type {any} */ n) => n.status?.conditions?.some((/** @type {any} */ c) => c.type === 'Ready' && c.status === 'True'));
@@ -149,7 +115,7 @@ export function checkLocalCluster(facts) {
     }
     case 'sandbox':
       return { name: 'sandbox cluster', status: 'ok', detail: 'images load with `node tools/sandbox-cluster/src/cli.mjs load-image`' };
-    case 'other':
+    case 'registry':
       return process.env.TODO_REGISTRY
         ? { name: 'image registry', status: 'ok', detail: `images are pushed to ${process.env.TODO_REGISTRY}` }
         : { name: 'image registry', status: 'warn', detail: 'not Minikube/kind/sandbox and TODO_REGISTRY is unset', hint: 'export TODO_REGISTRY=host/path (and docker login) or pass --registry to nx deploy' };

@@ -1,20 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { summarize } from '../src/checks.mjs';
 
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'doctor-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
 const cli = resolve(import.meta.dirname, '..', 'src', 'cli.mjs');
 
 function doctor(env: Record<string, string>) {
-  return spawnSync(process.execPath, [cli], { encoding: 'utf8', env: { HOME: mkdtempSync(join(tmpdir(), 'home-')), ...env } });
+  return spawnSync(process.execPath, [cli], { encoding: 'utf8', env: { HOME: mkdtempSync(join(scratch, 'home-')), ...env } });
 }
 
 describe('doctor', () => {
   it('reports every check and exits 1 when the tools are missing, instead of stopping at the first', () => {
     // An empty PATH: no kubectl, helm, minikube or kind (the doctor runs under this node by absolute path).
-    const emptyCache = mkdtempSync(join(tmpdir(), 'tools-'));
-    const result = doctor({ PATH: mkdtempSync(join(tmpdir(), 'path-')), TODO_TOOLS_CACHE: emptyCache, KUBECONFIG: join(emptyCache, 'none') });
+    const emptyCache = mkdtempSync(join(scratch, 'tools-'));
+    const result = doctor({ PATH: mkdtempSync(join(scratch, 'path-')), TODO_TOOLS_CACHE: emptyCache, KUBECONFIG: join(emptyCache, 'none') });
     expect(result.status).toBe(1);
     for (const name of ['Node.js', 'Docker daemon', 'kubectl', 'Helm 4 (deploys)', 'Helm 3 (helm-lint)', 'kube context', 'cluster reachable', 'built images']) {
       expect(result.stdout).toContain(`${name}:`);
@@ -25,7 +29,7 @@ describe('doctor', () => {
   });
 
   it('fails the context and cluster checks with a next step when no cluster is configured', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kube-'));
+    const dir = mkdtempSync(join(scratch, 'kube-'));
     const kubeconfig = join(dir, 'config');
     writeFileSync(kubeconfig, 'apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n');
     const result = doctor({ PATH: process.env.PATH ?? '', KUBECONFIG: kubeconfig });
@@ -36,7 +40,7 @@ describe('doctor', () => {
   });
 
   it('fails a context whose cluster does not answer', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kube-'));
+    const dir = mkdtempSync(join(scratch, 'kube-'));
     const kubeconfig = join(dir, 'config');
     // 127.0.0.1:9 (discard) refuses connections: a cluster that is down.
     writeFileSync(kubeconfig, `apiVersion: v1

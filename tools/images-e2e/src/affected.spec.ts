@@ -2,7 +2,7 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineAvailable, nx, readImageRecord, workspaceRoot } from './support/engine';
+import { engineAvailable, nx, readImageRecord, workspaceRoot } from './support/engine.js';
 
 function affectedImages(...files: string[]): string[] {
   const result = nx('show', 'projects', '--affected', `--files=${files.join(',')}`, '--with-target=docker-build', '--json');

@@ -16,7 +16,7 @@ import {
   slowRequest,
   waitFor,
   type ImageRecord,
-} from './support/engine';
+} from './support/engine.js';
 
 const BUDGET_BYTES = { backend: 150_000_000, frontend: 200_000_000 } as const;
 // Names a secret file would have; matched against every path in every layer.

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, dockerOk, engineAvailable, hostPort, waitFor, workspaceRoot } from './support/engine';
+import { docker, dockerOk, engineAvailable, hostPort, waitFor, workspaceRoot } from './support/engine.js';
 
 const BUILD_SCRIPT = join(workspaceRoot, 'tools', 'base-image', 'postgres.sh');
 // the startup/liveness/readiness probe command of the chart, verbatim

@@ -4,9 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dockerBinary } from '@todo/toolkit';
 import { COREDNS_IMAGE, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 
-const DOCKER = '/usr/bin/docker';
+const DOCKER = dockerBinary();
 
 export class ImageError extends Error {}
 

@@ -1,55 +1,28 @@
 // Where the sandbox cluster lives on this machine and which addresses it uses. Every address is local:
 // the node IP sits on a bridge of its own, pods and Services use CIDRs that only exist on this host.
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { cacheDir, VERSIONS } from '@todo/toolkit';
 
-export const K8S_VERSION = 'v1.34.4';
+/** The Kubernetes the cluster runs: go/go.mod requires it, versions.json names it (a toolkit test compares them). */
+export const K8S_VERSION = `v${VERSIONS.kubernetes.version}`;
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export const COREDNS_IMAGE = 'sandbox.local/coredns:v1.12.1';
 /**
- * @typedef {{ module: string, package: string, version: string, versionVar?: string, goMod?: readonly string[] }} GoProgram
  * Go programs built beside Kubernetes with `go install module/package@version`, each cached by its version
- * (scripts/build-go-program.sh, 1-3 min each on 2 idle cores). `versionVar` is the variable the upstream
- * Makefile sets with -X; the build checks that `--version` (or `version`) reports it. `goMod`: the module's
- * own `replace`/`exclude` directives, which `go install pkg@version` refuses; with them the program is built
- * in a wrapper module that repeats them.
+ * (scripts/build-go-program.sh, 1-3 min each on 2 idle cores); their versions are in the toolkit's versions.json.
+ * - registry: the cluster's OCI registry, distribution's `registry` (CNCF Distribution), the reference
+ *   implementation that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem
+ *   storage: pushes, manifests, digests and errors behave as in production. Chosen over go-containerregistry's
+ *   `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
+ * - kube-router: NetworkPolicy enforcement, kube-router's network policy controller alone (--run-firewall, no
+ *   routing, no service proxy), which renders policies as iptables rules and ipsets, as k3s embeds it. The
+ *   newest version the module proxy serves here; see docs/sandbox-cluster.md for the advisories of that
+ *   version and why they do not reach this IPv4-only, firewall-only use.
+ * - metrics-server: the resource metrics API (metrics.k8s.io) behind `kubectl top` and the
+ *   HorizontalPodAutoscaler.
  */
-export const GO_PROGRAMS = /** @type {const} */ ({
-  /**
-   * The cluster's OCI registry: distribution's `registry` (CNCF Distribution), the reference implementation
-   * that Docker Hub, GitLab's container registry and Harbor build on, here with filesystem storage: pushes,
-   * manifests, digests and errors behave as in production. Chosen over go-containerregistry's
-   * `crane registry serve`, a test server for unit tests (manifests always in memory, blobs too unless --disk).
-   */
-  registry: { module: 'github.com/distribution/distribution/v3', package: 'cmd/registry', version: 'v3.1.2', versionVar: 'github.com/distribution/distribution/v3/version.version' },
-  /**
-   * NetworkPolicy enforcement: kube-router's network policy controller alone (--run-firewall, no routing, no
-   * service proxy), which renders policies as iptables rules and ipsets, as k3s embeds it. The newest version
-   * the module proxy serves here; see docs/sandbox-cluster.md for the advisories of that version and why they
-   * do not reach this IPv4-only, firewall-only use.
-   */
-  'kube-router': { module: 'github.com/cloudnativelabs/kube-router/v2', package: 'cmd/kube-router', version: 'v2.1.0', versionVar: 'github.com/cloudnativelabs/kube-router/v2/pkg/version.Version' },
-  /** The resource metrics API (metrics.k8s.io) behind `kubectl top` and the HorizontalPodAutoscaler. */
-  'metrics-server': { module: 'sigs.k8s.io/metrics-server', package: 'cmd/metrics-server', version: 'v0.9.0', versionVar: 'k8s.io/client-go/pkg/version.gitVersion' },
-  /**
-   * The Ingress controller: Traefik's Kubernetes Ingress provider, as a host process that terminates TLS on
-   * 127.0.0.1:443 (certificates from the Ingresses' `kubernetes.io/tls` Secrets) and redirects :80 to it.
-   * v3.6.12 is the newest that builds from the module proxy here (docs/sandbox-cluster.md); its go.mod's
-   * replace and exclude directives are repeated in a wrapper module.
-   */
-  traefik: {
-    module: 'github.com/traefik/traefik/v3',
-    package: 'cmd/traefik',
-    version: 'v3.6.12',
-    versionVar: 'github.com/traefik/traefik/v3/pkg/version.Version',
-    goMod: [
-      'replace github.com/abbot/go-http-auth => github.com/containous/go-http-auth v0.4.1-0.20200324110947-a37a7636d23e',
-      'replace github.com/gorilla/mux => github.com/containous/mux v0.0.0-20250523120546-41b6ec3aed59',
-      'replace github.com/mailgun/minheap => github.com/containous/minheap v0.0.0-20190809180810-6e71eb837595',
-      'exclude github.com/tencentcloud/tencentcloud-sdk-go v3.0.83+incompatible',
-    ],
-  },
-});
+/** @type {import('@todo/toolkit').Versions['goPrograms']} */
+export const GO_PROGRAMS = VERSIONS.goPrograms;
 /** The IngressClass that the sandbox's Traefik serves (the chart's `ingress.className`). */
 export const INGRESS_CLASS = 'traefik';
 export const REGISTRY_VERSION = GO_PROGRAMS.registry.version;
@@ -89,7 +62,7 @@ export function clusterAddresses() {
 export function clusterPaths(env = process.env) {
   const state = resolve(env.SANDBOX_CLUSTER_STATE ?? '/var/lib/sandbox-cluster');
   const run = resolve(env.SANDBOX_CLUSTER_RUN ?? '/run/sandbox-cluster');
-  const cache = resolve(env.SANDBOX_CLUSTER_CACHE ?? join(homedir(), '.cache/todo-app/sandbox-cluster'));
+  const cache = resolve(env.SANDBOX_CLUSTER_CACHE ?? cacheDir('sandbox-cluster', env));
   return {
     state,
     run,

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { dockerBinary } from '@todo/toolkit';
 import { clusterImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
 import { httpGet, waitUntil } from './probes.mjs';
@@ -135,13 +136,13 @@ async function nodeMetrics(k, nodeName) {
 
 /** Builds the toolbox image (Debian's static busybox, FROM scratch) in Docker if it is missing. */
 function ensureToolboxImage() {
-  if (spawnSync('/usr/bin/docker', ['image', 'inspect', TOOLBOX_IMAGE], { stdio: 'ignore' }).status === 0) return;
+  if (spawnSync(dockerBinary(), ['image', 'inspect', TOOLBOX_IMAGE], { stdio: 'ignore' }).status === 0) return;
   if (!existsSync('/bin/busybox')) throw new Error('/bin/busybox is missing: apt-get install busybox-static');
   const context = mkdtempSync(join(tmpdir(), 'sandbox-toolbox-'));
   try {
     copyFileSync('/bin/busybox', join(context, 'busybox'));
     writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY busybox /bin/busybox\nENTRYPOINT ["/bin/busybox"]\n');
-    const result = spawnSync('/usr/bin/docker', ['build', '-q', '-t', TOOLBOX_IMAGE, context], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+    const result = spawnSync(dockerBinary(), ['build', '-q', '-t', TOOLBOX_IMAGE, context], { encoding: 'utf8', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     if (result.status !== 0) throw new Error(`docker build of ${TOOLBOX_IMAGE} failed: ${result.stderr}`);
   } finally {
     rmSync(context, { recursive: true, force: true });
@@ -153,7 +154,8 @@ function ensureToolboxImage() {
  * @returns {Promise<{ name: string, ok: boolean, detail: string }[]>}
  */
 export async function smoke({ paths, cluster, bin }) {
-  const k = (/** @type {string[]} */ args, /** @type {string | undefined} */ input) => kubectl(bin, paths.kubeconfig, args, input);
+  /** @type {(args: string[], input?: string) => ReturnType<typeof kubectl>} */
+  const k = (args, input) => kubectl(bin, paths.kubeconfig, args, input);
   /** @type {{ name: string, ok: boolean, detail: string }[]} */
   const results = [];
   const record = (/** @type {string} */ name, /** @type {boolean} */ ok, /** @type {string} */ detail) => {
@@ -217,8 +219,8 @@ export async function smoke({ paths, cluster, bin }) {
 async function registryPull({ paths, cluster, k }) {
   const remote = `${cluster.registry}/${SMOKE_REPOSITORY}:1`;
   const started = Date.now();
-  spawnSync('/usr/bin/docker', ['tag', TOOLBOX_IMAGE, remote]);
-  const push = spawnSync('/usr/bin/docker', ['push', remote], { encoding: 'utf8' });
+  spawnSync(dockerBinary(), ['tag', TOOLBOX_IMAGE, remote]);
+  const push = spawnSync(dockerBinary(), ['push', remote], { encoding: 'utf8' });
   const pushed = pushedDigest(push.stdout ?? '');
   if (push.status !== 0 || !pushed) return { ok: false, detail: `docker push ${remote} failed: ${push.stderr.trim() || push.stdout.trim()}` };
   const pushSeconds = ((Date.now() - started) / 1000).toFixed(1);

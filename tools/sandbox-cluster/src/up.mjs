@@ -63,8 +63,7 @@ export function buildBinaries() {
  * @param {keyof typeof GO_PROGRAMS} name
  */
 export function buildGoProgram(name) {
-  const program = /** @type {import('./layout.mjs').GoProgram} */ (GO_PROGRAMS[name]);
-  const { module, package: pkg, version, versionVar, goMod = [] } = program;
+  const { module, package: pkg, version, versionVar, goMod = [] } = GO_PROGRAMS[name];
   return runBuild(`${name} ${version}`, 'scripts/build-go-program.sh', [name, module, pkg, version, versionVar ?? '', goMod.join('\n')], (binary) => binary);
 }
 

@@ -4,6 +4,7 @@
 // prompts, and prints which keys were set (never their values).
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { kubectlBinary } from '@todo/toolkit';
 import { promptHidden } from './prompt.mjs';
 import { FLAGS, KEYS, chartFullname, collectValues, describeChange, generateJwtSecretKey, secretManifest, validateValues } from './secret.mjs';
 
@@ -46,7 +47,7 @@ function parse() {
  * @param {string} [input]
  */
 function kubectl(args, input) {
-  return execFileSync('kubectl', args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(kubectlBinary(), args, { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 async function main() {

@@ -3,8 +3,8 @@
 // command names is one the chart renders (or one the tools create).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { dirname, join, normalize } from 'node:path';
+import { findHelm } from '@todo/toolkit';
 import { describe, expect, inject, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { anchors, codeLines, relativeLinks, testReferences } from '../src/markdown.mjs';
@@ -85,7 +85,7 @@ describe('the documentation', () => {
 });
 
 // Helm from tools/ci/setup/30-helm.sh (npm test runs it first); without it this part is skipped.
-const helm = [process.env.HELM4, join(homedir(), '.cache', 'todo-app', 'tools', 'helm-v4.1.4', 'helm')].find((h) => h && existsSync(h)) ?? '';
+const helm = findHelm(4) ?? '';
 
 describe.skipIf(!helm)('Kubernetes names in the docs', () => {
   it('are objects the chart renders for release todo-app, or ones the tools create', () => {

@@ -1,12 +1,16 @@
 // actionlint (shellcheck included) and zizmor find nothing in the GitHub workflows, and each `uses:` is pinned
 // to a full commit SHA with the release it is. The linters come from tools/ci/setup/35-workflow-lint.sh.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { workspaceRoot } from '../src/nx.mjs';
 import { readWorkflow } from '../src/workflow.mjs';
 import { actionlintFindings, SETUP_HINT, showFinding, workflowLinters, zizmorFindings } from '../src/workflow-lint.mjs';
+
+// Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
+const scratch = mkdtempSync(join(tmpdir(), 'workflow-lint-test-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const workflowsDir = join(workspaceRoot, '.github', 'workflows');
 const workflowFiles = readdirSync(workflowsDir)
@@ -87,7 +91,7 @@ describeWithLinters('workflow linters (actionlint with shellcheck, zizmor)', () 
   });
 
   it('would find an unquoted variable, an injected expression, an unpinned action and a persisted token', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'workflow-lint-')), 'bad.yml');
+    const file = join(mkdtempSync(join(scratch, 'workflow-lint-')), 'bad.yml');
     writeFileSync(file, BAD_WORKFLOW);
     const actionlint = actionlintFindings(linters, [file]);
     expect(actionlint.filter((f) => f.rule === 'shellcheck' && f.message.includes('SC2086')).map((f) => f.line)).toEqual([9]);

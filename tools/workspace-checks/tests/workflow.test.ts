@@ -250,11 +250,11 @@ describe('the GitHub workflow (.github/workflows/ci.yml)', () => {
     expect(job.steps[serve].run).toMatch(/NX_SELF_HOSTED_REMOTE_CACHE_SERVER=http:\/\/127\.0\.0\.1:\d+" >> "\$GITHUB_ENV"/);
     expect(job.steps[serve].run).toMatch(/::add-mask::\$token/);
     expect(serve).toBeLessThan(Math.min(...invocations.filter((i) => i.job === lint.job).map((i) => i.step)));
-    // The tool cache, keyed by the setup script that holds the versions, restored before it runs.
-    const helmScript = "hashFiles('tools/ci/setup/30-helm.sh')";
+    // The tool cache, keyed by the setup script and the versions file it reads, restored before it runs.
+    const helmScript = "hashFiles('tools/ci/setup/30-helm.sh', 'tools/toolkit/versions.json')";
     for (const name of Object.keys(workflow.jobs).filter((j) => workflow.jobs[j].steps.some((s) => (s.run ?? '').includes('30-helm.sh')))) {
       const tools = caches(name).find((c) => c.path === '~/.cache/todo-app/tools');
-      expect(tools?.key, `${name}: tool cache keyed by the setup script that holds the versions`).toContain(helmScript);
+      expect(tools?.key, `${name}: tool cache keyed by the setup script and the versions file`).toContain(helmScript);
       const restoreTools = stepIndex(workflow.jobs[name], (s) => s.uses?.startsWith('actions/cache@') === true && s.with?.path === '~/.cache/todo-app/tools');
       expect(restoreTools).toBeLessThan(stepIndex(workflow.jobs[name], (s) => (s.run ?? '').includes('30-helm.sh')));
     }

@@ -1,11 +1,12 @@
 // Small helpers over the real Docker engine and the workspace's Nx, for the image suites.
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
+import { dockerBinary } from '@todo/toolkit';
 
 export const workspaceRoot = resolve(import.meta.dirname, '../../../..');
-export const DOCKER = process.env.DOCKER || (existsSync('/usr/bin/docker') ? '/usr/bin/docker' : 'docker');
+export const DOCKER = dockerBinary();
 
 export interface Result {
   status: number | null;
@@ -33,7 +34,7 @@ export const engineAvailable = docker('info', '--format', '{{.ServerVersion}}').
 
 /** Nx in the workspace, with the caller's --skip-nx-cache dropped so builds reuse the cache. */
 export function nx(...args: string[]): Result {
-  const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false', FORCE_COLOR: '0' };
   delete env.NX_SKIP_NX_CACHE;
   return run('npx', ['nx', ...args], { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 }
