@@ -46,6 +46,7 @@ const NPM_CI = ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund
 const INSTALL_INPUTS = ['package.json', 'package-lock.json', 'workspace_modules'];
 function installKey() {
   const hash = createHash('sha256').update(`${process.version}\n${NPM_CI.join(' ')}\n`);
+  /** @param {string} path */
   const add = (path) => {
     if (!existsSync(path)) return;
     if (statSync(path).isDirectory()) for (const entry of readdirSync(path).sort()) add(join(path, entry));

@@ -1,6 +1,6 @@
 // A no-op deploy in one read: the fingerprint of a deploy's inputs, written on the Helm revision it produced,
 // matches only when the same upgrade would run with the same chart, values files, Helm and kept Secrets.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,9 +8,12 @@ import { decodeRelease, deployFingerprint, FINGERPRINT_ANNOTATION, releaseSecret
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
-/** A copy of the real chart in a scratch workspace, so a test can edit it. */
+const scratch = mkdtempSync(join(tmpdir(), 'deploy-fingerprint-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+/** A copy of the real chart in a scratch workspace (under one scratch folder), so a test can edit it. */
 function workspace() {
-  const dir = mkdtempSync(join(tmpdir(), 'deploy-fingerprint-'));
+  const dir = mkdtempSync(join(scratch, 'workspace-'));
   cpSync(join(root, 'deploy', 'helm'), join(dir, 'deploy', 'helm'), { recursive: true });
   writeFileSync(join(dir, 'overlay.yaml'), 'backend:\n  replicaCount: 1\n');
   return dir;

@@ -75,7 +75,7 @@ describe('component configuration', () => {
   });
 
   it('lets the API server serve aggregated APIs through a front-proxy identity of its own CA', () => {
-    const apiserver = components(paths, cluster, { bin: '/b', programs: { registry: '/r', 'kube-router': '/k' } }).find((c) => c.name === 'kube-apiserver');
+    const apiserver = components(paths, cluster, { bin: '/b', programs: { registry: '/r', 'kube-router': '/k', traefik: '/t' } }).find((c) => c.name === 'kube-apiserver');
     expect(apiserver?.args).toEqual(expect.arrayContaining([
       '--requestheader-client-ca-file=/tmp/s/pki/front-proxy-ca.crt', '--requestheader-allowed-names=front-proxy-client',
       '--proxy-client-cert-file=/tmp/s/pki/front-proxy-client.crt', '--proxy-client-key-file=/tmp/s/pki/front-proxy-client.key',
