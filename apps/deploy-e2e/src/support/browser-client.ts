@@ -1,5 +1,5 @@
 import type { TaskList } from '@todo/api-contract';
-import { type Dispatcher, fetch } from 'undici';
+import { type Dispatcher, fetch as undiciFetch } from 'undici';
 
 /**
  * What a user's browser does against the frontend's NodePort, minus the rendering: same-origin calls to
@@ -33,18 +33,15 @@ export class BrowserClient {
     return [...this.cookies.keys()];
   }
 
-  private send(method: string, path: string, body: unknown, timeoutMs: number, accept = 'application/json') {
+  private send(method: string, path: string, body: unknown, timeoutMs: number, accept = 'application/json'): Promise<Response> {
     const headers: Record<string, string> = { accept, origin: this.origin };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    return fetch(new URL(path, this.origin), {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-      dispatcher: this.dispatcher,
-    });
+    const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' as const, signal: AbortSignal.timeout(timeoutMs) };
+    // Node's own fetch, as a browser-like client always was; undici's, which takes a dispatcher, only for an
+    // origin whose certificate needs one (a test CA).
+    if (!this.dispatcher) return fetch(new URL(path, this.origin), init);
+    return undiciFetch(new URL(path, this.origin), { ...init, dispatcher: this.dispatcher }) as unknown as Promise<Response>;
   }
 
   /**
@@ -119,7 +116,8 @@ export function steadyStream(client: BrowserClient, concurrency = 3, pauseMs = 0
         const answer = await client.get<TaskList>('/api/tasks');
         if (answer.status !== 200 || !Array.isArray(answer.body?.tasks)) failures.push(`${answer.status} ${answer.text.slice(0, 200)}`);
       } catch (error) {
-        failures.push(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+        const cause = error instanceof Error && error.cause instanceof Error ? ` (${(error.cause as NodeJS.ErrnoException).code ?? error.cause.name}: ${error.cause.message})` : '';
+        failures.push(error instanceof Error ? `${error.name}: ${error.message}${cause}` : String(error));
       }
       if (pauseMs > 0) await new Promise((resolvePause) => setTimeout(resolvePause, pauseMs));
     }
