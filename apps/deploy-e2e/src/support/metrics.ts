@@ -29,10 +29,10 @@ export function scrapeFromCluster(target: Target, namespace: string, release: st
   const urls = pods.items.filter((p) => p.status.phase === 'Running' && p.status.podIP).map((p) => `http://${p.status.podIP}:${port}/metrics`);
   if (urls.length === 0) throw new Error(`no running ${component} pod of release ${release} in ${namespace} to scrape`);
   // The policy agent (kube-router) admits a new pod's address a moment after the pod starts: until then its
-  // connections are refused, so a refused connection is tried again for up to 15 s (a long-running Prometheus
+  // connections are rejected (ECONNREFUSED or EHOSTUNREACH), so a rejected connection is tried again for up to 15 s (a long-running Prometheus
   // never sees this).
   const script = `
-    const refused = (e) => e?.cause?.code === 'ECONNREFUSED';
+    const refused = (e) => ['ECONNREFUSED', 'EHOSTUNREACH'].includes(e?.cause?.code);
     for (const url of ${JSON.stringify(urls)}) {
       const until = Date.now() + 15000;
       for (;;) {
