@@ -83,11 +83,11 @@ function backendOnlyOn(tag: string): true | undefined {
 }
 
 /** Both apps' metrics, scraped from inside the cluster through the NetworkPolicies (docs/observability.md). */
-function scrapeBoth() {
+async function scrapeBoth() {
   const image = imageRecord('backend').ref;
   return {
-    backend: scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'backend', port: METRICS_PORTS.backend }, image),
-    frontend: scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'frontend', port: METRICS_PORTS.frontend }, image),
+    backend: await scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'backend', port: METRICS_PORTS.backend }, image),
+    frontend: await scrapeFromCluster(target, NAMESPACE, RELEASE, { component: 'frontend', port: METRICS_PORTS.frontend }, image),
   };
 }
 
@@ -119,7 +119,7 @@ const EXPECTED_MOVES = {
   },
 };
 
-function counterMoves(before: ReturnType<typeof scrapeBoth>, after: ReturnType<typeof scrapeBoth>) {
+function counterMoves(before: Awaited<ReturnType<typeof scrapeBoth>>, after: Awaited<ReturnType<typeof scrapeBoth>>) {
   return {
     backend: counterDeltas(before.backend, after.backend, COUNTED.backend),
     frontend: counterDeltas(before.frontend, after.frontend, COUNTED.frontend),
@@ -205,7 +205,7 @@ describe.skipIf(Boolean(target.skip))(`deploy on ${target.context || 'no cluster
       say(`frontend at ${origin}`);
       browser = new BrowserClient(origin);
       await startScriptedLlm(target, NAMESPACE, imageRecord('backend').ref);
-      const before = scrapeBoth();
+      const before = await scrapeBoth();
       await userJourney(browser, user);
 
       // A streamed turn: the story comes a word every LLM_WORD_DELAY_MS through the backend, the frontend pod
@@ -222,7 +222,7 @@ describe.skipIf(Boolean(target.skip))(`deploy on ${target.context || 'no cluster
       expect(doneAt - texts[0].atMs, 'the first words came well before the end (nothing buffered the stream)').toBeGreaterThan((words * LLM_WORD_DELAY_MS) / 2);
 
       // Scraped from inside the cluster as Prometheus would, the counters moved by what the user did.
-      const moved = counterMoves(before, scrapeBoth());
+      const moved = counterMoves(before, await scrapeBoth());
       say(`metrics moved during the user flows: ${JSON.stringify(moved)}`);
       expect(moved).toEqual(EXPECTED_MOVES);
     }),

@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INGRESS_CLASS, manifestDigest } from '@todo/sandbox-cluster';
-import { Agent } from 'undici';
 import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
 import { getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
 import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } from './support/deploy.js';
@@ -12,7 +11,7 @@ import { externalPostgresManifests, LLM_NAME, offlinePostgresImage, POSTGRES_NAM
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
 import { PROBE_NAME, PROBE_PORT, probeManifests, type Reach, rejectedPackets, rejectedSince, tcpFrom } from './support/netpol.js';
 import { sleep, stepRunner } from './support/steps.js';
-import { makeTestTls } from './support/tls.js';
+import { fetchTrusting, makeTestTls } from './support/tls.js';
 
 /**
  * The production path, as a team that copies this workspace runs it (issue 12): an external PostgreSQL in a
@@ -451,8 +450,8 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       expect(ingress.spec.ingressClassName).toBe(INGRESS.className);
       expect(ingress.spec.tls).toEqual([{ hosts: [INGRESS.host], secretName: INGRESS.secretName }]);
       const origin = `https://${INGRESS.host}`;
-      const trusting = new Agent({ connect: { ca: readFileSync(tls.ca) } });
-      const https = new BrowserClient(origin, trusting);
+      const trusting = await fetchTrusting(tls.ca);
+      const https = new BrowserClient(origin, trusting.fetch);
       await waitFor(`${origin}/ready through the Ingress`, async () => ((await https.get('/ready').catch(() => undefined))?.status === 200 ? true : undefined), { timeoutMs: 60_000 });
 
       const plain = await fetch(`http://${INGRESS.host}/login?next=%2Ftasks`, { redirect: 'manual' });

@@ -1,5 +1,4 @@
 import type { TaskList } from '@todo/api-contract';
-import { type Dispatcher, fetch as undiciFetch } from 'undici';
 
 /**
  * What a user's browser does against the frontend's NodePort, minus the rendering: same-origin calls to
@@ -22,10 +21,10 @@ export interface StreamedEvent {
 export class BrowserClient {
   private readonly cookies = new Map<string, string>();
 
-  /** `dispatcher`: an undici Agent, e.g. one that trusts a test CA for an https:// origin. */
+  /** `fetchFn`: Node's fetch unless given, e.g. one that trusts a test CA for an https:// origin (tls.ts). */
   constructor(
     readonly origin: string,
-    private readonly dispatcher?: Dispatcher,
+    private readonly fetchFn: typeof fetch = fetch,
   ) {}
 
   /** The names of the cookies the frontend has set so far. */
@@ -38,10 +37,7 @@ export class BrowserClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const init = { method, headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: 'manual' as const, signal: AbortSignal.timeout(timeoutMs) };
-    // Node's own fetch, as a browser-like client always was; undici's, which takes a dispatcher, only for an
-    // origin whose certificate needs one (a test CA).
-    if (!this.dispatcher) return fetch(new URL(path, this.origin), init);
-    return undiciFetch(new URL(path, this.origin), { ...init, dispatcher: this.dispatcher }) as unknown as Promise<Response>;
+    return this.fetchFn(new URL(path, this.origin), init);
   }
 
   /**
@@ -102,8 +98,8 @@ export type { Task, TaskList } from '@todo/api-contract';
 
 /**
  * Sends GET /api/tasks through the frontend, `concurrency` at a time (each loop pausing `pauseMs` between
- * requests), until stopped; every answer that is not
- * a 200 with a task list is kept, with its status and the start of its body.
+ * requests), until stopped; every answer that is not a 200 with a task list is kept, with when it came, its
+ * status and the start of its body.
  */
 export function steadyStream(client: BrowserClient, concurrency = 3, pauseMs = 0) {
   let running = true;
@@ -114,10 +110,10 @@ export function steadyStream(client: BrowserClient, concurrency = 3, pauseMs = 0
       sent += 1;
       try {
         const answer = await client.get<TaskList>('/api/tasks');
-        if (answer.status !== 200 || !Array.isArray(answer.body?.tasks)) failures.push(`${answer.status} ${answer.text.slice(0, 200)}`);
+        if (answer.status !== 200 || !Array.isArray(answer.body?.tasks)) failures.push(`${new Date().toISOString()} ${answer.status} ${answer.text.slice(0, 200)}`);
       } catch (error) {
         const cause = error instanceof Error && error.cause instanceof Error ? ` (${(error.cause as NodeJS.ErrnoException).code ?? error.cause.name}: ${error.cause.message})` : '';
-        failures.push(error instanceof Error ? `${error.name}: ${error.message}${cause}` : String(error));
+        failures.push(`${new Date().toISOString()} ${error instanceof Error ? `${error.name}: ${error.message}${cause}` : String(error)}`);
       }
       if (pauseMs > 0) await new Promise((resolvePause) => setTimeout(resolvePause, pauseMs));
     }

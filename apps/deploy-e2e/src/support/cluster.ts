@@ -93,6 +93,26 @@ export function run(
 }
 
 /**
+ * `run` without blocking the event loop, for commands that take seconds while the suite holds connections: a
+ * blocked loop reads no socket, so a keep-alive connection the server closes meanwhile (Node's 5 s idle timeout)
+ * stays in fetch's pool, and the next request sent on it fails with "other side closed".
+ */
+export function runAsync(target: Target, command: string, args: string[]): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { env: target.env, cwd: WORKSPACE, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      if (status === 0) resolvePromise({ status, stdout, stderr });
+      else reject(new Error(`${command} ${args.join(' ')} failed (exit ${status}):\n${stderr.slice(-3000)}${stdout.slice(-2000)}`));
+    });
+  });
+}
+
+/**
  * Runs a long command with its output streamed to ours (nx deploy prints its steps), resolving to its exit code.
  * `extraEnv` is added to the target's environment and printed with the command: never pass a secret in it.
  */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseExposition, sumOf, type Sample } from '@todo/observability';
 import { parse } from 'yaml';
-import { kubectl, type Target, WORKSPACE } from './cluster.js';
+import { kubectl, runAsync, type Target, WORKSPACE } from './cluster.js';
 
 /** The chart's metrics ports (values.yaml metrics.ports), which the suites do not override. */
 export const METRICS_PORTS = (parse(readFileSync(join(WORKSPACE, 'deploy/helm/values.yaml'), 'utf8')) as { metrics: { ports: Record<'backend' | 'frontend', number> } }).metrics.ports;
@@ -22,7 +22,7 @@ export interface MetricsTarget {
  * Prometheus does: a short-lived pod carrying the scraper's labels (so the NetworkPolicy admits it) fetches
  * each pod's metrics port. `image` is any image with Node (the backend's).
  */
-export function scrapeFromCluster(target: Target, namespace: string, release: string, { component, port }: MetricsTarget, image: string): Sample[] {
+export async function scrapeFromCluster(target: Target, namespace: string, release: string, { component, port }: MetricsTarget, image: string): Promise<Sample[]> {
   const pods = JSON.parse(
     kubectl(target, namespace, ['get', 'pods', '-l', `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`, '-o', 'json']).stdout,
   ) as { items: { status: { podIP?: string; phase: string } }[] };
@@ -64,7 +64,9 @@ export function scrapeFromCluster(target: Target, namespace: string, release: st
     },
   };
   const labels = Object.entries(SCRAPER_LABELS).map(([k, v]) => `${k}=${v}`).join(',');
-  const { stdout } = kubectl(target, namespace, [
+  // Asynchronous: the suite's browser keeps its connections to the frontend open meanwhile (runAsync says why).
+  const { stdout } = await runAsync(target, 'kubectl', [
+    '--context', target.context, '-n', namespace,
     'run', name, '--rm', '-i', '--quiet', '--restart=Never', `--image=${image}`, `--labels=${labels}`, `--overrides=${JSON.stringify(overrides)}`,
   ]);
   return parseExposition(stdout);
