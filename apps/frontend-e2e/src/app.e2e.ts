@@ -17,7 +17,7 @@ import { signAccessToken } from './support/tokens';
 const JWT_SECRET = 'frontend-e2e-secret-key-that-is-long-enough-1234567890';
 const missing = [
   [BACKEND_MAIN, 'run `npx nx build backend`'],
-  [join(FRONTEND_STANDALONE, 'server.js'), 'run `npx nx build frontend`'],
+  [join(FRONTEND_STANDALONE, 'main.js'), 'run `npx nx build frontend`'],
   [CHROMIUM, 'run `bash tools/ci/setup/40-chromium.sh`'],
 ].filter(([path]) => !existsSync(path));
 if (missing.length) console.warn(`frontend-e2e skipped: ${missing.map(([path, fix]) => `${path} is missing (${fix})`).join('; ')}`);

@@ -19,7 +19,7 @@ const requireEngines = process.env.TODO_REQUIRE_ENGINES === '1';
 const promtool = findPromtool();
 const missing = [
   [BACKEND_MAIN, 'run `npx nx build backend`'],
-  [join(FRONTEND_STANDALONE, 'server.js'), 'run `npx nx build frontend`'],
+  [join(FRONTEND_STANDALONE, 'main.js'), 'run `npx nx build frontend`'],
 ].filter(([path]) => !existsSync(path));
 if (missing.length) console.warn(`observability e2e skipped: ${missing.map(([path, fix]) => `${path} is missing (${fix})`).join('; ')}`);
 

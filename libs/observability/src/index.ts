@@ -13,6 +13,7 @@ export {
   inSpan,
   otelContext,
   otelTrace,
+  outgoingCallContext,
   outgoingTraceparent,
   SpanKind,
   SpanStatusCode,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const WORKSPACE = resolve(import.meta.dirname, '../../../..');
 export const BACKEND_MAIN = join(WORKSPACE, 'apps/backend/dist/main.js');
@@ -134,13 +134,16 @@ export function completeStandalone(): void {
   }
 }
 
-/** The real frontend: Next's standalone server.js, as the image runs it. */
-export async function startFrontend(backendUrl: string, extraEnv: Record<string, string> = {}): Promise<MeasuredServer> {
+/**
+ * The real frontend: main.js (the /api gateway in front of Next) from the standalone build, as the image
+ * runs it; `script` runs another server file instead (the bench compares an older build's).
+ */
+export async function startFrontend(backendUrl: string, extraEnv: Record<string, string> = {}, script = join(FRONTEND_STANDALONE, 'main.js')): Promise<MeasuredServer> {
   const port = await freePort();
   const metricsPort = await freePort();
   const server = await startNode(
-    join(FRONTEND_STANDALONE, 'server.js'),
-    FRONTEND_STANDALONE,
+    script,
+    dirname(script),
     {
       NODE_ENV: 'production',
       PORT: String(port),

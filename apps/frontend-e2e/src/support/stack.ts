@@ -9,7 +9,7 @@ import { type ScriptedLlm, startScriptedLlm } from './scripted-llm';
 export function missingPrerequisites(): string[] {
   const missing = [
     [BACKEND_MAIN, 'run `npx nx build backend`'],
-    [join(FRONTEND_STANDALONE, 'server.js'), 'run `npx nx build frontend`'],
+    [join(FRONTEND_STANDALONE, 'main.js'), 'run `npx nx build frontend`'],
     [CHROMIUM, 'run `bash tools/ci/setup/40-chromium.sh`'],
   ].filter(([path]) => !existsSync(path));
   return missing.map(([path, fix]) => `${path} is missing (${fix})`);

@@ -2,24 +2,11 @@ import 'server-only';
 import { outgoingTraceparent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from '@todo/observability';
 import { headers as incomingHeaders } from 'next/headers';
 import { frontendConfig } from './config';
-import { log } from './log';
-import { backendCalls, backendRetries } from './metrics';
+import { BackendUnavailableError, sendWithRetries } from './backend-policy';
+import { backendCalls } from './metrics';
 import type { Session } from './session';
 
-/** The backend could not be reached or did not answer in time. */
-export class BackendUnavailableError extends Error {
-  constructor(readonly reason: 'timeout' | 'unreachable') {
-    super(reason === 'timeout' ? 'The server took too long to answer.' : 'The server is unreachable.');
-    this.name = 'BackendUnavailableError';
-  }
-}
-
-/** What the browser is told when the backend could not answer. */
-export function unavailableAnswer(error: BackendUnavailableError): { status: 502 | 504; detail: string } {
-  return error.reason === 'timeout'
-    ? { status: 504, detail: 'The server took too long to answer. Please try again.' }
-    : { status: 502, detail: 'The server is unreachable right now. Please try again shortly.' };
-}
+export { BackendUnavailableError, unavailableAnswer } from './backend-policy';
 
 /** The backend answered with a status the caller did not expect. */
 export class BackendStatusError extends Error {
@@ -44,25 +31,9 @@ export function userPath(session: Session, rest: string): string {
   return `/api/${encodeURIComponent(session.userId)}${rest}`;
 }
 
-/** Methods a request can be sent again with: the backend gives them the same effect however often they arrive. */
-const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-/** Connection errors that mean the request never reached a live backend (safe to send again for any method). */
-const NEVER_SENT = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
-/** Delays before the 2nd and 3rd attempt, in ms. */
-const RETRY_DELAYS_MS = [50, 200];
-
-function errorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
-  return typeof cause?.code === 'string' ? cause.code : undefined;
-}
-
 /**
- * Calls `${BACKEND_URL}${path}`; network failures and timeouts become BackendUnavailableError.
- *
- * During a backend rollout a pooled keep-alive connection can be closed by the old pod just as a request
- * goes out on it, and a new connection can still be sent to an address that has stopped listening. Such
- * a request is sent again (up to 3 attempts within the one timeout) when that cannot apply it twice: always
- * for idempotent methods, and for the others only when the connection was refused.
+ * Calls `${BACKEND_URL}${path}` for a server component or action; network failures and timeouts become
+ * BackendUnavailableError, and a broken connection is sent again as `mayRetry` (backend-policy.ts) allows.
  */
 export async function backendFetch(path: string, request: BackendRequest = {}): Promise<Response> {
   const config = frontendConfig();
@@ -72,31 +43,25 @@ export async function backendFetch(path: string, request: BackendRequest = {}): 
   const timeout = AbortSignal.timeout(request.timeoutMs ?? config.backendTimeoutMs);
   const signal = request.signal ? AbortSignal.any([timeout, request.signal]) : timeout;
   const stop = backendCalls.startTimer();
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const response = await fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal });
-      stop({ outcome: `${Math.floor(response.status / 100)}xx` });
-      return response;
-    } catch (error) {
-      const name = (error as Error | undefined)?.name;
-      if (request.signal?.aborted) {
-        // the browser went away: nobody is waiting for an answer
-        stop({ outcome: 'aborted' });
-        throw error;
-      }
-      if (name === 'TimeoutError' || name === 'AbortError') {
-        stop({ outcome: 'timeout' });
-        throw new BackendUnavailableError('timeout');
-      }
-      const again = IDEMPOTENT.has(method.toUpperCase()) || NEVER_SENT.has(errorCode(error) ?? '');
-      if (!again || attempt >= RETRY_DELAYS_MS.length || signal.aborted) {
-        stop({ outcome: 'unreachable' });
-        throw new BackendUnavailableError('unreachable');
-      }
-      backendRetries.inc();
-      log.warn({ reqId: headers[REQUEST_ID_HEADER], attempt: attempt + 2, code: errorCode(error) }, 'backend connection broke, sending the request again');
-      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+  try {
+    const response = await sendWithRetries(method, headers[REQUEST_ID_HEADER], signal, () =>
+      fetch(`${config.backendUrl}${path}`, { method, headers, body: request.body ?? null, cache: 'no-store', redirect: 'manual', signal }),
+    );
+    stop({ outcome: `${Math.floor(response.status / 100)}xx` });
+    return response;
+  } catch (error) {
+    const name = (error as Error | undefined)?.name;
+    if (request.signal?.aborted) {
+      // the browser went away: nobody is waiting for an answer
+      stop({ outcome: 'aborted' });
+      throw error;
     }
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      stop({ outcome: 'timeout' });
+      throw new BackendUnavailableError('timeout');
+    }
+    stop({ outcome: 'unreachable' });
+    throw new BackendUnavailableError('unreachable');
   }
 }
 

@@ -2,7 +2,7 @@ import 'server-only';
 import { redirect } from 'next/navigation';
 import { type ApiError, apiErrorFrom, SESSION_EXPIRED_URL } from '../api-client';
 import { BackendUnavailableError, backendFetch, unavailableAnswer, userPath } from './backend';
-import { requestHeaders } from './forward';
+import { requestHeaders } from './backend-policy';
 import type { Session } from './session';
 
 export interface FormSubmission {

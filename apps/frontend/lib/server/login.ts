@@ -1,10 +1,5 @@
 import 'server-only';
-import type { NextRequest } from 'next/server';
-import { NextResponse } from 'next/server';
-import { BackendUnavailableError, backendFetch, unavailableAnswer } from './backend';
-import { passThrough, requestHeaders } from './forward';
-import { refuseCrossSite } from './origin-check';
-import { isHttps, type Profile, type Session, sessionFromToken, writeSession } from './session';
+import { type Profile, type Session, sessionFromToken } from './session';
 
 interface LoginAnswer {
   access_token?: unknown;
@@ -24,34 +19,4 @@ export function signedInFrom(answer: unknown): { session: Session; profile: Prof
     email: String(body.user.email ?? ''),
   };
   return { session, profile };
-}
-
-/**
- * Logs in at the backend and, on success, keeps the token in HttpOnly cookies. The browser gets the
- * user's profile back, never the token.
- */
-export async function logIn(request: NextRequest): Promise<NextResponse> {
-  const refused = refuseCrossSite(request);
-  if (refused) return refused;
-  let answer: Response;
-  try {
-    answer = await backendFetch('/api/auth/login', {
-      method: 'POST',
-      headers: requestHeaders(request),
-      body: await request.arrayBuffer(),
-    });
-  } catch (error) {
-    if (error instanceof BackendUnavailableError) {
-      const { status, detail } = unavailableAnswer(error);
-      return NextResponse.json({ detail }, { status });
-    }
-    throw error;
-  }
-  if (answer.status !== 200) return passThrough(answer);
-
-  const signedIn = signedInFrom(await answer.json().catch(() => null));
-  if (!signedIn) return NextResponse.json({ detail: UNEXPECTED_LOGIN_ANSWER }, { status: 502 });
-  const response = NextResponse.json({ user: signedIn.profile }, { status: 200 });
-  writeSession(response.cookies, signedIn.session, signedIn.profile, isHttps(request.headers));
-  return response;
 }

@@ -1,12 +1,16 @@
 import 'server-only';
-import { NextResponse } from 'next/server';
 import { frontendConfig } from './config';
 import { isHttps } from './session';
 
 /** Sec-Fetch-Site values of requests this site's own pages make (`none`: typed or bookmarked). */
 const OWN_SITE = new Set(['same-origin', 'none']);
 
-function ownHost(request: Request, trustProxy: boolean): string | null {
+/** What the check reads of a request: its headers (a Fetch Request's, or the gateway's view of Node's). */
+export interface RequestHeaders {
+  headers: Pick<Headers, 'get'>;
+}
+
+function ownHost(request: RequestHeaders, trustProxy: boolean): string | null {
   const forwarded = trustProxy ? request.headers.get('x-forwarded-host')?.split(',')[0]?.trim() : undefined;
   return forwarded || request.headers.get('host');
 }
@@ -17,7 +21,7 @@ function ownHost(request: Request, trustProxy: boolean): string | null {
  * with neither is not a browser's cross-site request (curl, server-to-server) and is allowed.
  * SameSite=Lax alone lets a same-site sibling origin (another subdomain) through; this does not.
  */
-export function crossSiteReason(request: Request, trustProxy = frontendConfig().trustProxy): string | null {
+export function crossSiteReason(request: RequestHeaders, trustProxy = frontendConfig().trustProxy): string | null {
   const site = request.headers.get('sec-fetch-site');
   if (site) return OWN_SITE.has(site) ? null : `Sec-Fetch-Site is ${site}`;
   const origin = request.headers.get('origin');
@@ -35,14 +39,12 @@ export function crossSiteReason(request: Request, trustProxy = frontendConfig().
 }
 
 /**
- * The 403 for a cross-site request to a state-changing route, or null when it may go ahead. Every
- * POST/PUT/PATCH/DELETE handler calls it first: `const refused = refuseCrossSite(request); if (refused) return refused;`
+ * The 403 body for a cross-site request to a state-changing route, or null when it may go ahead. The
+ * /api/* gateway asks it first for every POST/PUT/PATCH/DELETE (api-gateway.ts); server actions have
+ * Next's own Origin check.
  */
-export function refuseCrossSite(request: Request): NextResponse | null {
+export function crossSiteRefusal(request: RequestHeaders): { detail: string } | null {
   const reason = crossSiteReason(request);
   if (!reason) return null;
-  return NextResponse.json(
-    { detail: `Refused: this request came from another site (${reason}). Open the app itself and try again.` },
-    { status: 403 },
-  );
+  return { detail: `Refused: this request came from another site (${reason}). Open the app itself and try again.` };
 }

@@ -1,17 +1,9 @@
 import 'server-only';
 /**
- * The app's route templates, as the app/ folder spells them, for metric labels and span names (a path's
- * ids would make one time series per task). specs/observability.spec.ts checks the list against app/.
+ * The browser's API, answered by the gateway in front of Next (api-gateway.ts maps each to its backend
+ * route), in the app/ folder's spelling.
  */
-export const ROUTES = [
-  '/',
-  '/login',
-  '/register',
-  '/tasks',
-  '/chat',
-  '/health',
-  '/ready',
-  '/startup',
+export const API_ROUTES = [
   '/api/auth/login',
   '/api/auth/logout',
   '/api/auth/register',
@@ -22,6 +14,15 @@ export const ROUTES = [
   '/api/tasks/[taskId]',
   '/api/tasks/[taskId]/complete',
 ] as const;
+
+export type ApiRoute = (typeof API_ROUTES)[number];
+
+/**
+ * The app's route templates, for metric labels and span names (a path's ids would make one time series
+ * per task): the pages and route handlers under app/ and the API's routes. specs/observability.spec.ts
+ * checks the list against app/ and the gateway.
+ */
+export const ROUTES = ['/', '/login', '/register', '/tasks', '/chat', '/health', '/ready', '/startup', ...API_ROUTES] as const;
 
 const TEMPLATES = ROUTES.map((route) => ({ route, segments: route.split('/').filter(Boolean) }));
 

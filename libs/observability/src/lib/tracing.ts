@@ -103,4 +103,16 @@ export function outgoingTraceparent(inherited: TraceParent | string | undefined)
   return parsed && formatTraceparent(parsed);
 }
 
+/**
+ * Where to make an outgoing call for a hop that holds only its incoming request's headers (no active
+ * span, as in the frontend's /api gateway): with tracing on, in the incoming trace's context (the
+ * traceparent the server span set), so the undici instrumentation's client span is its child and sends
+ * its own traceparent; with tracing off, the incoming traceparent to pass on unchanged by hand.
+ */
+export function outgoingCallContext(incoming: Record<string, string | string[] | undefined>): { context: Context; traceparent?: string } {
+  if (propagation.fields().length > 0) return { context: propagation.extract(ROOT_CONTEXT, incoming) };
+  const traceparent = incoming.traceparent;
+  return { context: context.active(), traceparent: outgoingTraceparent(Array.isArray(traceparent) ? traceparent[0] : traceparent) };
+}
+
 export { SpanKind, SpanStatusCode, context as otelContext, trace as otelTrace, type Span, type Context };

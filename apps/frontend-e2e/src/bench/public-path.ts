@@ -1,0 +1,124 @@
+/**
+ * `npx nx bench frontend`: the browser's path (the frontend's origin: cookie → gateway → backend) against
+ * the backend called directly, side by side in one run on this machine, for listing 50 tasks, creating a
+ * task and a streamed chat turn. Starts what the browser tests start (support/: the scripted model, the
+ * built backend on PGlite, or on PostgreSQL with TEST_DATABASE_URL, and the production frontend build)
+ * and drives each path with autocannon, then prints a markdown table with each path's ratio to direct.
+ * The target (issue 19): the public path keeps >= 50% of the direct requests/s, with p99 <= 2x direct.
+ *
+ *   BENCH_DURATION_S (8), BENCH_CONNECTIONS (20)   autocannon's -d and -c, per scenario and path
+ *   BENCH_COMPARE=<dir>/server.js                   also measure another frontend build (e.g. the route
+ *                                                   handlers' Next standalone server.js) as a third path
+ *   --check                                         exit 1 when a scenario misses the target
+ */
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { cpus, loadavg } from 'node:os';
+import { missingPrerequisites } from '../support/stack';
+import { completeStandalone, type RunningServer, startBackend, startFrontend } from '../support/processes';
+import { startScriptedLlm } from '../support/scripted-llm';
+
+interface Result {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+}
+type Autocannon = (options: Record<string, unknown>, done: (error: Error | null, result: Result) => void) => unknown;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const check = process.argv.includes('--check');
+const say = (message: string) => console.log(`[bench] ${message}`);
+
+const missing = missingPrerequisites().filter((line) => !line.includes('chromium'));
+if (missing.length > 0) {
+  console.error(`[bench] ${missing.join('; ')}`);
+  process.exit(1);
+}
+
+function run(options: Record<string, unknown>): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+async function json(url: string, init: RequestInit): Promise<{ response: Response; body: unknown }> {
+  const response = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${url} → ${response.status} ${await response.text()}`);
+  return { response, body: response.status === 204 ? null : await response.json() };
+}
+
+const servers: { stop(): Promise<unknown> }[] = [];
+let exitCode = 0;
+try {
+  const llm = await startScriptedLlm();
+  servers.push({ stop: () => llm.close() });
+  say(`starting the backend (${process.env.TEST_DATABASE_URL ? 'PostgreSQL from TEST_DATABASE_URL' : 'PGlite'}) and the production frontend`);
+  const backend = await startBackend({
+    llmBaseUrl: llm.baseUrl,
+    jwtSecret: randomBytes(32).toString('hex'),
+    extraEnv: { NODE_ENV: 'production', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_CHAT_PER_MINUTE: '1000000' },
+  });
+  servers.push(backend);
+  completeStandalone();
+  const frontends: { name: string; server: RunningServer }[] = [{ name: 'public (gateway)', server: await startFrontend(backend.url) }];
+  servers.push(frontends[0].server);
+  if (process.env.BENCH_COMPARE) {
+    frontends.push({ name: `public (${process.env.BENCH_COMPARE_NAME ?? 'compared build'})`, server: await startFrontend(backend.url, {}, process.env.BENCH_COMPARE) });
+    servers.push(frontends[1].server);
+  }
+  const front = frontends[0].server.url;
+
+  const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
+  await json(`${front}/api/auth/register`, { method: 'POST', body: JSON.stringify({ name: 'Bench', email, password: 'bench-password' }) });
+  const login = await json(`${front}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: 'bench-password' }) });
+  const cookie = login.response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = /todo_session=([^;]+)/.exec(cookie)?.[1] ?? '';
+  const userId = (login.body as { user: { id: string } }).user.id;
+  for (let i = 0; i < 50; i++) {
+    await json(`${backend.url}/api/${userId}/tasks`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: JSON.stringify({ title: `task ${i}`, description: `description of task ${i}` }) });
+  }
+
+  const direct = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const browser = { cookie, 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' };
+  const scenarios = [
+    { name: 'list 50 tasks', direct: { url: `${backend.url}/api/${userId}/tasks` }, public: { path: '/api/tasks' }, method: 'GET' },
+    { name: 'create a task', direct: { url: `${backend.url}/api/${userId}/tasks` }, public: { path: '/api/tasks' }, method: 'POST', body: JSON.stringify({ title: 'benchmark task', description: 'created by autocannon' }) },
+    { name: 'chat turn (streamed)', direct: { url: `${backend.url}/api/${userId}/chat` }, public: { path: '/api/chat' }, method: 'POST', body: JSON.stringify({ message: 'hello there' }), accept: 'text/event-stream' },
+  ];
+
+  say(`${CONNECTIONS} connections, ${DURATION_S} s per scenario and path; the backend direct first, then each public path`);
+  const rows: string[] = [];
+  for (const scenario of scenarios) {
+    const extra = scenario.accept ? { accept: scenario.accept } : {};
+    const base = { method: scenario.method, body: scenario.body };
+    const measured = [{ name: 'direct (backend)', result: await run({ ...base, url: scenario.direct.url, headers: { ...direct, ...extra } }) }];
+    for (const { name, server } of frontends) {
+      measured.push({ name, result: await run({ ...base, url: `${server.url}${scenario.public.path}`, headers: { ...browser, ...extra } }) });
+    }
+    const reference = measured[0].result;
+    for (const [index, { name, result }] of measured.entries()) {
+      const rps = result.requests.average / reference.requests.average;
+      const p99 = result.latency.p99 / reference.latency.p99;
+      const failures = result.errors + result.timeouts + result.non2xx;
+      const met = index === 0 ? '' : rps >= 0.5 && p99 <= 2 && failures === 0 ? 'met' : 'MISSED';
+      if (index === 1 && met === 'MISSED' && check) exitCode = 1;
+      rows.push(
+        `| ${scenario.name} | ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} | ${index === 0 ? '1' : rps.toFixed(2)} | ${index === 0 ? '1' : p99.toFixed(2)} | ${met} |`,
+      );
+    }
+  }
+  console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)\n`);
+  console.log('| scenario | path | req/s | p50 ms | p99 ms | errors + non-2xx | req/s ÷ direct | p99 ÷ direct | target (≥ 0.5, ≤ 2) |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
+  for (const row of rows) console.log(row);
+} catch (error) {
+  console.error(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}`);
+  exitCode = 1;
+} finally {
+  for (const server of servers.reverse()) await server.stop().catch(() => undefined);
+}
+process.exit(exitCode);

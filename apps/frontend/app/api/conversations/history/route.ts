@@ -1,6 +1,0 @@
-import type { NextRequest } from 'next/server';
-import { forwardToBackend } from '@/lib/server/forward';
-
-export function GET(request: NextRequest) {
-  return forwardToBackend(request, { path: '/conversations/history', perUser: true });
-}
