@@ -2,6 +2,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, backendFetch } from '../lib/server/backend';
+import { startGateway } from './support/gateway';
+import { tokenFor, USER_ID } from './support/tokens';
 
 /**
  * A backend that drops the connection of the next `resets` requests as soon as they arrive (what a pod
@@ -68,6 +70,43 @@ describe('backendFetch when a connection breaks under a request (a backend rollo
     try {
       const started = Date.now();
       await expect(backendFetch('/api/auth/login', { method: 'POST', body: '{}' })).rejects.toEqual(new BackendUnavailableError('unreachable'));
+      expect(Date.now() - started, 'waited out the two retry delays').toBeGreaterThanOrEqual(240);
+    } finally {
+      await listen();
+    }
+  });
+});
+
+describe('the /api gateway when a connection breaks under a request', () => {
+  const cookie = `todo_session=${tokenFor(USER_ID)}`;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  beforeAll(async () => {
+    gateway = await startGateway();
+  });
+  afterAll(() => gateway.close());
+
+  it('sends a GET again and answers with the attempt that worked', async () => {
+    resets = 1;
+    const response = await gateway.call('/api/tasks', { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ attempt: 2 });
+    expect(seen).toBe(2);
+  });
+
+  it('never sends a POST twice once it may have reached the backend, and says the backend is unreachable', async () => {
+    resets = 1;
+    const response = await gateway.call('/api/tasks', { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{"title":"once"}' });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ detail: 'The server is unreachable right now. Please try again shortly.' });
+    expect(seen).toBe(1);
+  });
+
+  it('sends even a POST again when the connection was refused, then gives up after three attempts', async () => {
+    await stopListening();
+    try {
+      const started = Date.now();
+      const response = await gateway.call('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(response.status).toBe(502);
       expect(Date.now() - started, 'waited out the two retry delays').toBeGreaterThanOrEqual(240);
     } finally {
       await listen();

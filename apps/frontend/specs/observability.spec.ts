@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendUnavailableError, backendFetch } from '../lib/server/backend';
 import { registry } from '../lib/server/metrics';
 import { observeRequests } from '../lib/server/observe-requests';
-import { ROUTES, routeTemplate } from '../lib/server/routes';
+import { API_ROUTES, ROUTES, routeTemplate } from '../lib/server/routes';
 
 const promtool = findPromtool();
 const requirePromtool = process.env.TODO_REQUIRE_ENGINES === '1';
@@ -27,8 +27,9 @@ function appRoutes(dir = join(import.meta.dirname, '../app')): string[] {
 }
 
 describe('route templates', () => {
-  it('list every page and route handler under app/', () => {
-    expect([...ROUTES].sort()).toEqual(appRoutes());
+  it('list every page and route handler under app/, and the API the gateway answers', () => {
+    expect([...ROUTES].sort()).toEqual([...appRoutes(), ...API_ROUTES].sort());
+    expect(appRoutes().filter((route) => route.startsWith('/api/'))).toEqual([]);
   });
 
   it('label a path by its template, Next assets as one, anything else as unmatched', () => {
