@@ -2,18 +2,23 @@
  * `npx nx bench frontend`: the browser's path (the frontend's origin: cookie → gateway → backend) against
  * the backend called directly, side by side in one run on this machine, for listing 50 tasks, creating a
  * task and a streamed chat turn. Starts what the browser tests start (support/: the scripted model, the
- * built backend on PGlite, or on PostgreSQL with TEST_DATABASE_URL, and the production frontend build)
- * and drives each path with autocannon, then prints a markdown table with each path's ratio to direct.
+ * built backend, and the production frontend build) and drives each path with autocannon, then prints a
+ * markdown table with each path's ratio to direct. The backend runs on PostgreSQL, in a database of its
+ * own created for the run on the server of BENCH_DATABASE_URL or TEST_DATABASE_URL
+ * (tools/ci/setup/10-postgres.sh), else on PGlite (much slower, so the ratios say less).
  * The target (issue 19): the public path keeps >= 50% of the direct requests/s, with p99 <= 2x direct.
  *
  *   BENCH_DURATION_S (8), BENCH_CONNECTIONS (20)   autocannon's -d and -c, per scenario and path
  *   BENCH_COMPARE=<dir>/server.js                   also measure another frontend build (e.g. the route
  *                                                   handlers' Next standalone server.js) as a third path
+ *   BENCH_FRONTEND_NODE_OPTIONS                     NODE_OPTIONS for the frontend (a profiler)
  *   --check                                         exit 1 when a scenario misses the target
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
+import pg from 'pg';
 import { missingPrerequisites } from '../support/stack';
 import { completeStandalone, type RunningServer, startBackend, startFrontend } from '../support/processes';
 import { startScriptedLlm } from '../support/scripted-llm';
@@ -39,9 +44,24 @@ if (missing.length > 0) {
   process.exit(1);
 }
 
-function run(options: Record<string, unknown>): Promise<Result> {
+/** CPU seconds a process has used (Linux /proc): unlike requests/s, a per-request cost other load on the machine does not change. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** One autocannon run, with the CPU ms per request that each of `pids` spent on it. */
+function run(options: Record<string, unknown>, pids: (number | undefined)[]): Promise<{ result: Result; cpuMs: number[] }> {
+  const before = pids.map(cpuSeconds);
   return new Promise((resolve, reject) => {
-    autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon({ connections: CONNECTIONS, duration: DURATION_S, ...options }, (error, result) => {
+      if (error) return reject(error);
+      resolve({ result, cpuMs: pids.map((pid, i) => ((cpuSeconds(pid) - before[i]) * 1000) / result.requests.total) });
+    });
   });
 }
 
@@ -51,9 +71,29 @@ async function json(url: string, init: RequestInit): Promise<{ response: Respons
   return { response, body: response.status === 204 ? null : await response.json() };
 }
 
+async function admin(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 const servers: { stop(): Promise<unknown> }[] = [];
 let exitCode = 0;
 try {
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (adminUrl) {
+    const name = `todo_bench_${randomBytes(4).toString('hex')}`;
+    await admin(adminUrl, `CREATE DATABASE ${name}`);
+    servers.push({ stop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) });
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    // startBackend migrates and uses TEST_DATABASE_URL: this run's own database.
+    process.env.TEST_DATABASE_URL = url.toString();
+  }
   const llm = await startScriptedLlm();
   servers.push({ stop: () => llm.close() });
   say(`starting the backend (${process.env.TEST_DATABASE_URL ? 'PostgreSQL from TEST_DATABASE_URL' : 'PGlite'}) and the production frontend`);
@@ -64,13 +104,22 @@ try {
   });
   servers.push(backend);
   completeStandalone();
-  const frontends: { name: string; server: RunningServer }[] = [{ name: 'public (gateway)', server: await startFrontend(backend.url) }];
+  // BENCH_FRONTEND_NODE_OPTIONS, e.g. `--require ./profile.cjs` (an inspector profiler), for the frontend under load.
+  const frontendEnv: Record<string, string> = process.env.BENCH_FRONTEND_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_FRONTEND_NODE_OPTIONS } : {};
+  const frontends: { name: string; server: RunningServer }[] = [{ name: 'public (gateway)', server: await startFrontend(backend.url, frontendEnv) }];
   servers.push(frontends[0].server);
   if (process.env.BENCH_COMPARE) {
     frontends.push({ name: `public (${process.env.BENCH_COMPARE_NAME ?? 'compared build'})`, server: await startFrontend(backend.url, {}, process.env.BENCH_COMPARE) });
     servers.push(frontends[1].server);
   }
   const front = frontends[0].server.url;
+  // Started: their output (a JSON line per request) is no longer kept in this process, which also runs autocannon.
+  for (const { process: child } of [backend, ...frontends.map((f) => f.server)]) {
+    for (const stream of [child.stdout, child.stderr]) {
+      stream?.removeAllListeners('data');
+      stream?.resume();
+    }
+  }
 
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
   await json(`${front}/api/auth/register`, { method: 'POST', body: JSON.stringify({ name: 'Bench', email, password: 'bench-password' }) });
@@ -95,25 +144,25 @@ try {
   for (const scenario of scenarios) {
     const extra = scenario.accept ? { accept: scenario.accept } : {};
     const base = { method: scenario.method, body: scenario.body };
-    const measured = [{ name: 'direct (backend)', result: await run({ ...base, url: scenario.direct.url, headers: { ...direct, ...extra } }) }];
+    const measured = [{ name: 'direct (backend)', ...(await run({ ...base, url: scenario.direct.url, headers: { ...direct, ...extra } }, [backend.process.pid])) }];
     for (const { name, server } of frontends) {
-      measured.push({ name, result: await run({ ...base, url: `${server.url}${scenario.public.path}`, headers: { ...browser, ...extra } }) });
+      measured.push({ name, ...(await run({ ...base, url: `${server.url}${scenario.public.path}`, headers: { ...browser, ...extra } }, [backend.process.pid, server.process.pid])) });
     }
     const reference = measured[0].result;
-    for (const [index, { name, result }] of measured.entries()) {
+    for (const [index, { name, result, cpuMs }] of measured.entries()) {
       const rps = result.requests.average / reference.requests.average;
       const p99 = result.latency.p99 / reference.latency.p99;
       const failures = result.errors + result.timeouts + result.non2xx;
       const met = index === 0 ? '' : rps >= 0.5 && p99 <= 2 && failures === 0 ? 'met' : 'MISSED';
       if (index === 1 && met === 'MISSED' && check) exitCode = 1;
       rows.push(
-        `| ${scenario.name} | ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} | ${index === 0 ? '1' : rps.toFixed(2)} | ${index === 0 ? '1' : p99.toFixed(2)} | ${met} |`,
+        `| ${scenario.name} | ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} | ${index === 0 ? '1' : rps.toFixed(2)} | ${index === 0 ? '1' : p99.toFixed(2)} | ${met} | ${cpuMs.map((ms) => ms.toFixed(2)).join(' + ')} |`,
       );
     }
   }
   console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)\n`);
-  console.log('| scenario | path | req/s | p50 ms | p99 ms | errors + non-2xx | req/s ÷ direct | p99 ÷ direct | target (≥ 0.5, ≤ 2) |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| scenario | path | req/s | p50 ms | p99 ms | errors + non-2xx | req/s ÷ direct | p99 ÷ direct | target (≥ 0.5, ≤ 2) | CPU ms/req: backend + frontend |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const row of rows) console.log(row);
 } catch (error) {
   console.error(`[bench] failed: ${error instanceof Error ? error.stack : String(error)}`);

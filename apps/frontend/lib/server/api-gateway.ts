@@ -10,7 +10,7 @@
  */
 import 'server-only';
 import { outgoingCallContext, otelContext, REQUEST_ID_HEADER } from '@todo/observability';
-import { RequestCookies, ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies';
+import { parseCookie, ResponseCookies } from 'next/dist/compiled/@edge-runtime/cookies';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { Pool } from 'undici';
@@ -138,7 +138,8 @@ export function createApiGateway(config: FrontendConfig = frontendConfig()): Api
 
     let session: Session | null = null;
     if (action.kind === 'forward' && action.perUser) {
-      session = readSession(new RequestCookies(new Headers({ cookie: headers.get('cookie') ?? '' })), secure);
+      const cookies = parseCookie(headers.get('cookie') ?? '');
+      session = readSession({ get: (name) => (cookies.has(name) ? { value: cookies.get(name) ?? '' } : undefined) }, secure);
       if (!session) {
         const { jar, writer } = cookiesOut();
         clearSession(writer, secure);
