@@ -18,7 +18,7 @@ const listen = (server: Server | ReturnType<typeof createTcpServer>) =>
   new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
 const samples = async () => parseExposition(await registry.metrics());
 
-/** Every page.tsx and route.ts under app/, as a route template (`app/api/tasks/[taskId]/route.ts` → `/api/tasks/[taskId]`). */
+/** Every page.tsx and route.ts under app/, as a route template (`app/tasks/page.tsx` → `/tasks`). */
 function appRoutes(dir = join(import.meta.dirname, '../app')): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => /(^|\/)(page\.tsx|route\.ts)$/.test(file.split(sep).join('/')))
