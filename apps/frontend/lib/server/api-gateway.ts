@@ -97,8 +97,10 @@ export interface ApiGateway {
 }
 
 export function createApiGateway(config: FrontendConfig = frontendConfig()): ApiGateway {
-  // One keep-alive pool to the backend, opened on demand (no limit: a request never waits for a socket).
-  const pool = new Pool(config.backendUrl, { keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0 });
+  // One keep-alive pool to the backend, opened on demand (no limit: a request never waits for a socket);
+  // idle sockets kept 4 s, as fetch's global agent did (and less when the backend's Keep-Alive says so).
+  // The call's own timer (BACKEND_TIMEOUT_MS, CHAT_TIMEOUT_MS) replaces undici's header and body timeouts.
+  const pool = new Pool(config.backendUrl, { keepAliveTimeout: 4_000, headersTimeout: 0, bodyTimeout: 0 });
 
   function send(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders): void {
     const text = body === null ? '' : JSON.stringify(body);
