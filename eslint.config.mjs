@@ -15,7 +15,8 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          // the root's shared configs: ESLint's, and the workspace's Vitest convention (vitest.shared.mjs)
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+vitest\\.shared\\.mjs$'],
           depConstraints: [
             // an app imports libraries only, never another app or a tool
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },

@@ -1,7 +1,7 @@
 import 'server-only';
 /**
  * The app's route templates, as the app/ folder spells them, for metric labels and span names (a path's
- * ids would make one time series per task). specs/observability.spec.ts checks the list against app/.
+ * ids would make one time series per task). tests/observability.test.ts checks the list against app/.
  */
 export const ROUTES = [
   '/',
