@@ -15,7 +15,8 @@ export default [
         'error',
         {
           enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+          // the root's shared configs: ESLint's, and the workspace's Vitest convention (vitest.shared.mjs)
+          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$', '^(\\.\\./)+vitest\\.shared\\.mjs$'],
           depConstraints: [
             // an app imports libraries only, never another app or a tool
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
@@ -49,5 +50,26 @@ export default [
     ],
     // Override or add rules here
     rules: {},
+  },
+];
+
+/** What each library under libs/ adds: its package.json lists every package its sources import. */
+export const libraryConfig = [
+  {
+    files: ['**/*.json'],
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          ignoredFiles: ['{projectRoot}/eslint.config.{js,cjs,mjs,ts,cts,mts}', '{projectRoot}/vitest.config.{js,ts,mjs,mts}'],
+        },
+      ],
+    },
+    languageOptions: {
+      parser: await import('jsonc-eslint-parser'),
+    },
+  },
+  {
+    ignores: ['**/out-tsc'],
   },
 ];

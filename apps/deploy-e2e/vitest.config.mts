@@ -1,15 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../vitest.shared.mjs';
 
-// Unit tests of the suite's helpers (no cluster); the cluster suites run with vitest.e2e.mts (cluster-e2e).
-export default defineConfig({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/apps/deploy-e2e-unit',
-  test: {
-    name: 'deploy-e2e',
-    watch: false,
-    environment: 'node',
-    include: ['src/**/*.spec.ts'],
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-output/vitest/unit-results.json' },
-  },
-});
+// Unit tests of the suite's helpers (no cluster); the cluster suites run with vitest.test-cluster.config.mts.
+export default defineConfig(
+  testConfig({ dir: import.meta.dirname, name: 'deploy-e2e', tmpGuard: true }, {
+    // the suite's helpers; the cluster suites (tests/*.test.ts) run as test-cluster
+    include: ['tests/support/**/*.test.ts'],
+  }),
+);

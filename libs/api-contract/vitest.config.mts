@@ -1,19 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../vitest.shared.mjs';
 
-export default defineConfig(() => ({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/libs/api-contract',
-  test: {
-    name: 'api-contract',
-    watch: false,
-    globals: true,
-    environment: 'node',
-    include: ['{src,tests}/**/*.{test,spec}.{js,mjs,cjs,ts,mts,cts,jsx,tsx}'],
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-output/vitest/results.json' },
-    coverage: {
-      reportsDirectory: './test-output/vitest/coverage',
-      provider: 'v8' as const,
-    },
-  },
-}));
+export default defineConfig(testConfig({ dir: import.meta.dirname, name: 'api-contract', tmpGuard: true }));

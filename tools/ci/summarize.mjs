@@ -1,9 +1,9 @@
-// Sums every Vitest JSON report under the workspace into the closing line CI reads.
+// Sums every Vitest JSON report under the workspace (<project>/test-output/<target>/results.json) into the closing line CI reads.
 // Each suite (test file) counts once: a report found twice (a copy of a library inside an app's build
 // output, say) or two reports naming the same file add nothing the second time, and build output
 // folders (dist, .next, out-tsc) are not searched.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 const SKIP = new Set(['node_modules', '.git', '.nx', '.next', 'dist', 'out-tsc']);
 
@@ -13,7 +13,8 @@ function* reports(dir) {
     if (SKIP.has(entry)) continue;
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) yield* reports(path);
-    else if (path.endsWith(join('test-output', 'vitest', 'results.json'))) yield path;
+    // <project>/test-output/<target>/results.json: one report per target (vitest.shared.mjs)
+    else if (entry === 'results.json' && basename(dirname(dirname(path))) === 'test-output') yield path;
   }
 }
 

@@ -1,16 +1,4 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../vitest.shared.mjs';
 
-export default defineConfig({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/tools/sandbox-cluster',
-  test: {
-    name: 'sandbox-cluster',
-    watch: false,
-    globals: true,
-    environment: 'node',
-    // the run fails when a test leaves anything in the temporary folder (@todo/toolkit)
-    globalSetup: ['@todo/toolkit/vitest-tmp-guard'],
-    include: ['{src,tests}/**/*.{test,spec}.{js,mjs,ts,mts}'],
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
-  },
-});
+export default defineConfig(testConfig({ dir: import.meta.dirname, name: 'sandbox-cluster', tmpGuard: true }));

@@ -1,20 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { testConfig } from '../../vitest.shared.mjs';
 
-export default defineConfig({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/tools/toolkit',
-  test: {
-    name: 'toolkit',
-    watch: false,
-    globals: true,
-    environment: 'node',
-    // the run fails when a test leaves anything in the temporary folder (@todo/toolkit)
-    globalSetup: ['@todo/toolkit/vitest-tmp-guard'],
-    include: ['tests/**/*.test.ts'],
+export default defineConfig(
+  testConfig({ dir: import.meta.dirname, name: 'toolkit', tmpGuard: true }, {
     // Tests spawn helm, docker and the shell-env script as processes.
     pool: 'forks',
     maxWorkers: 1,
     testTimeout: 30_000,
-    reporters: ['default', ['json', { outputFile: 'test-output/vitest/results.json' }]],
-  },
-});
+  }),
+);

@@ -4,7 +4,7 @@
 # (tools/base-image/build.sh) and tells the suites which images to build on:
 #   NODE_IMAGE=<local base image>, DOCKER=/usr/bin/docker, and
 #   POSTGRES_IMAGE=<the offline PostgreSQL image's reference>: recorded, not built here; whoever needs it
-#   runs `tools/base-image/postgres.sh --print-ref`, which builds it once (images-e2e's postgres.spec.ts does).
+#   runs `tools/base-image/postgres.sh --print-ref`, which builds it once (images-e2e's postgres.test.ts does).
 set -euo pipefail
 cd "$(git rev-parse --show-toplevel)"
 

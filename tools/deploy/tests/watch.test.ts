@@ -3,7 +3,7 @@ import { cycleArgs, isSourceChange } from '../src/watch.mjs';
 
 describe('the watch loop', () => {
   it('starts a cycle for a source, a test, a config or a migration, never for build output, caches or editor files', () => {
-    for (const path of ['apps/backend/src/routes/tasks.ts', 'apps/backend/tests/tasks.spec.ts', 'apps/backend/package.json', 'apps/backend/src/db/migrations/0004_x.sql', 'libs/health/src/index.ts']) {
+    for (const path of ['apps/backend/src/routes/tasks.ts', 'apps/backend/tests/tasks.test.ts', 'apps/backend/package.json', 'apps/backend/src/db/migrations/0004_x.sql', 'libs/health/src/index.ts']) {
       expect(isSourceChange(path), path).toBe(true);
     }
     for (const path of [
@@ -11,7 +11,7 @@ describe('the watch loop', () => {
       'apps/frontend/.next/server/app.js',
       'libs/health/dist/index.js',
       'apps/backend/node_modules/x/index.js',
-      'apps/backend/test-output/vitest/results.json',
+      'apps/backend/test-output/test/results.json',
       'libs/api-contract/tsconfig.lib.tsbuildinfo',
       'apps/backend/src/.tasks.ts.swp',
       'apps/backend/src/tasks.ts~',

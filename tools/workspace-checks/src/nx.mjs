@@ -10,7 +10,7 @@ export const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '.
 /**
  * @typedef {{ executor?: string, command?: string, options?: Record<string, any>, configurations?: Record<string, any>,
  *   defaultConfiguration?: string, dependsOn?: unknown[], inputs?: unknown[] }} TargetConfig
- * @typedef {{ name: string, type: string, data: { root: string, targets: Record<string, TargetConfig>, implicitDependencies?: string[] } }} ProjectNode
+ * @typedef {{ name: string, type: string, data: { root: string, targets: Record<string, TargetConfig>, implicitDependencies?: string[], tags?: string[] } }} ProjectNode
  * @typedef {{ source: string, target: string, type: string }} Dependency
  * @typedef {{ nodes: Record<string, ProjectNode>, dependencies: Record<string, Dependency[]> }} ProjectGraph
  */

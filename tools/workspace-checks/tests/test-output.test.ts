@@ -38,15 +38,15 @@ const report = (file: string, statuses: string[], suiteStatus = 'passed') => ({
   numTodoTests: 0,
   testResults: [{ name: file, status: suiteStatus, assertionResults: statuses.map((status, i) => ({ title: `t${i}`, status })) }],
 });
-const results = (project: string) => join(project, 'test-output', 'vitest', 'results.json');
+const results = (project: string, target = 'test') => join(project, 'test-output', target, 'results.json');
 
 describe('the test summary', () => {
   it('counts a library\'s suite once when a copy of its report sits in an app\'s build output', () => {
     const root = scratch();
-    const health = report('/w/libs/health/src/health.spec.ts', ['passed', 'passed', 'skipped']);
+    const health = report('/w/libs/health/tests/health.test.ts', ['passed', 'passed', 'skipped']);
     write(results(join(root, 'libs', 'health')), health);
     write(results(join(root, 'apps', 'backend', 'dist', 'workspace_modules', '@todo', 'health')), health);
-    write(results(join(root, 'apps', 'backend')), report('/w/apps/backend/tests/tasks.spec.ts', ['passed', 'failed']));
+    write(results(join(root, 'apps', 'backend')), report('/w/apps/backend/tests/tasks.test.ts', ['passed', 'failed']));
     const { status, out } = run('tools/ci/summarize.mjs', root);
     expect(out.trim().split('\n').at(-1)).toBe('3 passed, 1 failed, 1 skipped');
     expect(out).not.toContain('dist/workspace_modules');
@@ -55,11 +55,24 @@ describe('the test summary', () => {
 
   it('counts a suite named by two reports once, and a suite that failed to load as one failure', () => {
     const root = scratch();
-    write(results(join(root, 'a')), report('/w/a/x.spec.ts', ['passed']));
-    write(results(join(root, 'b')), { ...report('/w/a/x.spec.ts', ['passed']), testResults: [...report('/w/a/x.spec.ts', ['passed']).testResults, ...report('/w/b/broken.spec.ts', [], 'failed').testResults] });
+    write(results(join(root, 'a')), report('/w/a/x.test.ts', ['passed']));
+    write(results(join(root, 'b')), { ...report('/w/a/x.test.ts', ['passed']), testResults: [...report('/w/a/x.test.ts', ['passed']).testResults, ...report('/w/b/broken.test.ts', [], 'failed').testResults] });
     const { out } = run('tools/ci/summarize.mjs', root);
-    expect(out).toMatch(/b\/test-output\/vitest\/results\.json: 0 passed, 1 failed, 0 skipped \(1 suite already counted from another report\)/);
+    expect(out).toMatch(/b\/test-output\/test\/results\.json: 0 passed, 1 failed, 0 skipped \(1 suite already counted from another report\)/);
     expect(out.trim().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
+  it("counts each target's report of one project: the unit suite and an engine suite side by side", () => {
+    const root = scratch();
+    const project = join(root, 'apps', 'deploy-e2e');
+    write(results(project), report('/w/apps/deploy-e2e/tests/support/metrics.test.ts', ['passed', 'passed']));
+    write(results(project, 'test-cluster'), report('/w/apps/deploy-e2e/tests/deploy.test.ts', ['passed', 'failed', 'skipped']));
+    // a results.json outside test-output/<target>/ is not a report of this workspace's convention
+    write(join(project, 'fixtures', 'results.json'), report('/w/elsewhere.test.ts', ['failed']));
+    const { out } = run('tools/ci/summarize.mjs', root);
+    expect(out).toContain('apps/deploy-e2e/test-output/test/results.json: 2 passed');
+    expect(out).toContain('apps/deploy-e2e/test-output/test-cluster/results.json: 1 passed, 1 failed, 1 skipped');
+    expect(out.trim().split('\n').at(-1)).toBe('3 passed, 1 failed, 1 skipped');
   });
 
   it('fails when there is nothing to count', () => {
@@ -73,7 +86,7 @@ describe("an app's workspace_modules (nx copy-workspace-modules)", () => {
     const root = scratch();
     const lib = join(root, 'libs', 'health');
     write(join(lib, 'package.json'), { name: '@todo/health', version: '0.0.1', dependencies: { tslib: '^2.3.0' } });
-    for (const file of ['src/index.ts', 'src/lib/health.spec.ts', 'test-output/vitest/results.json', 'tsconfig.lib.json', 'vitest.config.mts', 'README.md', 'eslint.config.mjs'])
+    for (const file of ['src/index.ts', 'tests/health.test.ts', 'test-output/test/results.json', 'tsconfig.lib.json', 'vitest.config.mts', 'README.md', 'eslint.config.mjs'])
       write(join(lib, file), 'x');
     for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/tsconfig.lib.tsbuildinfo']) write(join(lib, file), 'x');
     mkdirSync(join(root, 'node_modules', '@todo'), { recursive: true });

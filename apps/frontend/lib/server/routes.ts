@@ -19,7 +19,7 @@ export type ApiRoute = (typeof API_ROUTES)[number];
 
 /**
  * The app's route templates, for metric labels and span names (a path's ids would make one time series
- * per task): the pages and route handlers under app/ and the API's routes. specs/observability.spec.ts
+ * per task): the pages and route handlers under app/ and the API's routes. tests/observability.test.ts
  * checks the list against app/ and the gateway.
  */
 export const ROUTES = ['/', '/login', '/register', '/tasks', '/chat', '/health', '/ready', '/startup', ...API_ROUTES] as const;

@@ -1,5 +1,5 @@
-import { createHealth } from './health.js';
-import type { HealthCheck } from './checks.js';
+import { createHealth } from '../src/lib/health.js';
+import type { HealthCheck } from '../src/lib/checks.js';
 
 const up = (name = 'database', extra: Partial<HealthCheck> = {}): HealthCheck => ({ name, check: () => undefined, ...extra });
 

@@ -1,4 +1,4 @@
-import { parseCommandLine, UsageError } from './args.mjs';
+import { parseCommandLine, UsageError } from '../src/args.mjs';
 
 describe('parseCommandLine', () => {
   it('reads load-image refs given repeatedly or comma-separated', () => {

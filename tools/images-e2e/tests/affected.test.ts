@@ -30,7 +30,7 @@ describe('nx affected -t docker-build', () => {
   // Nx decides "affected" per project: a test file inside apps/backend makes backend affected, so the
   // docker-build task runs. The tag hashes production inputs only, so it comes out unchanged (below).
   it('still lists the app for a test-only change (affected is per project)', () => {
-    expect(affectedImages('apps/backend/tests/auth.spec.ts')).toEqual(['backend']);
+    expect(affectedImages('apps/backend/tests/auth.test.ts')).toEqual(['backend']);
   });
 });
 
@@ -54,7 +54,7 @@ describe.skipIf(!engineAvailable)('image tags follow production inputs only', ()
 
   it('keeps the backend tag for a test-only edit and changes it for a Dockerfile edit', () => {
     const before = buildBackendTag();
-    const afterTestEdit = withEdit('apps/backend/tests/auth.spec.ts', '\n// images-e2e: test-only edit\n', buildBackendTag);
+    const afterTestEdit = withEdit('apps/backend/tests/auth.test.ts', '\n// images-e2e: test-only edit\n', buildBackendTag);
     expect(afterTestEdit).toBe(before);
     const afterDockerfileEdit = withEdit('apps/backend/Dockerfile', '\n# images-e2e: production edit\n', buildBackendTag);
     expect(afterDockerfileEdit).not.toBe(before);

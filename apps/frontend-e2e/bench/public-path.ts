@@ -19,9 +19,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { missingPrerequisites } from '../support/stack';
-import { completeStandalone, type RunningServer, startBackend, startFrontend } from '../support/processes';
-import { startScriptedLlm } from '../support/scripted-llm';
+import { missingPrerequisites } from '../tests/support/stack';
+import { completeStandalone, type RunningServer, startBackend, startFrontend } from '../tests/support/processes';
+import { startScriptedLlm } from '../tests/support/scripted-llm';
 
 interface Result {
   requests: { average: number; total: number };

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createHealth } from './health.js';
-import { createShutdown, type ShutdownOptions } from './shutdown.js';
+import { createHealth } from '../src/lib/health.js';
+import { createShutdown, type ShutdownOptions } from '../src/lib/shutdown.js';
 
 function setup(overrides: Partial<ShutdownOptions> = {}) {
   const health = createHealth();

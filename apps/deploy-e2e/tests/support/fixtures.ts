@@ -13,7 +13,7 @@ export const LLM_WORD_DELAY_MS = 100;
  */
 export function scriptedLlmManifests(namespace: string, image: string): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': LLM_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
-  const source = readFileSync(join(WORKSPACE, 'apps/frontend-e2e/src/support/scripted-llm.ts'), 'utf8');
+  const source = readFileSync(join(WORKSPACE, 'apps/frontend-e2e/tests/support/scripted-llm.ts'), 'utf8');
   const start = `const { startScriptedLlm } = await import('/llm/scripted-llm.ts'); const llm = await startScriptedLlm({ host: '0.0.0.0', port: 443 }); llm.wordDelayMs = ${LLM_WORD_DELAY_MS}; console.log('scripted LLM on', llm.baseUrl);`;
   return [
     { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: LLM_NAME, namespace, labels }, data: { 'scripted-llm.ts': source } },

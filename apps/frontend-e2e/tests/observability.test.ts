@@ -148,8 +148,9 @@ describe.skipIf(missing.length > 0)('one chat turn, traced and measured across t
       expect(requireEngines, PROMTOOL_SETUP_HINT).toBe(false);
       return console.warn(`promtool check skipped: ${PROMTOOL_SETUP_HINT}`);
     }
-    for (const url of [frontend.metricsUrl, backend.metricsUrl]) {
-      expect(checkMetrics(promtool, await (await fetch(url)).text()), url).toEqual({ ok: true, output: '' });
-    }
+    // Both pages are read before promtool runs: checkMetrics blocks the event loop, and a pooled keep-alive
+    // connection the server closed meanwhile (Node's 5 s idle timeout, under load) would fail the next fetch.
+    const pages = await Promise.all([frontend.metricsUrl, backend.metricsUrl].map(async (url) => [url, await (await fetch(url)).text()] as const));
+    for (const [url, page] of pages) expect(checkMetrics(promtool, page), url).toEqual({ ok: true, output: '' });
   });
 });

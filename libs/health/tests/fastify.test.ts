@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { createHealth, type Health } from './health.js';
-import { createShutdown } from './shutdown.js';
-import { healthPlugin } from './fastify.js';
+import { createHealth, type Health } from '../src/lib/health.js';
+import { createShutdown } from '../src/lib/shutdown.js';
+import { healthPlugin } from '../src/lib/fastify.js';
 
 let app: FastifyInstance;
 afterEach(async () => {

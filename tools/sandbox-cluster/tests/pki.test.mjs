@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterAddresses } from './layout.mjs';
-import { certificateRequests, generatePki, KUBECONFIG_USERS, writeKubeconfigs } from './pki.mjs';
+import { clusterAddresses } from '../src/layout.mjs';
+import { certificateRequests, generatePki, KUBECONFIG_USERS, writeKubeconfigs } from '../src/pki.mjs';
 
 const cluster = clusterAddresses();
 let dir = '';

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { waitUntil } from './probes.mjs';
-import { isAlive, recordedPid, startDaemon, stopDaemon } from './processes.mjs';
+import { waitUntil } from '../src/probes.mjs';
+import { isAlive, recordedPid, startDaemon, stopDaemon } from '../src/processes.mjs';
 
 let dir = '';
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sandbox-proc-'))));

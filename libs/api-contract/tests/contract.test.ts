@@ -1,8 +1,8 @@
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { LIMIT_EDGES, type LimitedField } from './edges.js';
-import { characterCount, inputMaxLength, isBlank, LIMITS } from './limits.js';
-import { ChatBody, RegisterBody, TaskCreateBody, TaskUpdateBody } from './schemas.js';
+import { LIMIT_EDGES, type LimitedField } from '../src/edges.js';
+import { characterCount, inputMaxLength, isBlank, LIMITS } from '../src/limits.js';
+import { ChatBody, RegisterBody, TaskCreateBody, TaskUpdateBody } from '../src/schemas.js';
 
 /** A body holding the edge's value in its field, for the schema that limits it. */
 const bodies: Record<LimitedField, (value: string) => [schema: TSchema, body: unknown][]> = {

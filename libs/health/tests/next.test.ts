@@ -1,5 +1,5 @@
-import { createHealth } from './health.js';
-import { healthRouteHandlers } from './next.js';
+import { createHealth } from '../src/lib/health.js';
+import { healthRouteHandlers } from '../src/lib/next.js';
 
 describe('next.js route handlers', () => {
   it('answers liveness, startup and readiness as Responses with no-store', async () => {

@@ -1,10 +1,10 @@
-import { components } from './components.mjs';
-import { clusterRbac, cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig, metricsServerManifest, registryConfig, registryHostsToml } from './configs.mjs';
-import { STOP_ORDER } from './down.mjs';
-import { firewallRules } from './host.mjs';
-import { normalizeImageRef, scratchDockerfile } from './images.mjs';
-import { clusterAddresses, clusterPaths, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
-import { pullProbeManifest, pushedDigest } from './smoke.mjs';
+import { components } from '../src/components.mjs';
+import { clusterRbac, cniConflist, containerdConfig, corednsManifest, corefile, kubeletConfig, kubeProxyConfig, metricsServerManifest, registryConfig, registryHostsToml } from '../src/configs.mjs';
+import { STOP_ORDER } from '../src/down.mjs';
+import { firewallRules } from '../src/host.mjs';
+import { normalizeImageRef, scratchDockerfile } from '../src/images.mjs';
+import { clusterAddresses, clusterPaths, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from '../src/layout.mjs';
+import { pullProbeManifest, pushedDigest } from '../src/smoke.mjs';
 
 const cluster = clusterAddresses();
 const paths = clusterPaths({ SANDBOX_CLUSTER_STATE: '/tmp/s', SANDBOX_CLUSTER_RUN: '/tmp/r', SANDBOX_CLUSTER_SHM: '/tmp/m', SANDBOX_CLUSTER_CACHE: '/tmp/c' });

@@ -1,6 +1,6 @@
-import { acceptRequestId, formatTraceparent, newTraceparent, parseTraceparent } from './request-context.js';
-import { parseExposition, sumOf } from './exposition.js';
-import { metricsRegistry, serveMetrics } from './metrics.js';
+import { acceptRequestId, formatTraceparent, newTraceparent, parseTraceparent } from '../src/lib/request-context.js';
+import { parseExposition, sumOf } from '../src/lib/exposition.js';
+import { metricsRegistry, serveMetrics } from '../src/lib/metrics.js';
 
 describe('request ids', () => {
   it('keeps a short token and replaces anything else with a UUID', () => {

@@ -18,8 +18,8 @@ const checks: Record<LimitedField, (value: string) => string | undefined> = {
 
 /**
  * The form checks run libs/api-contract's table of limit edges, the same table the backend's REST and MCP
- * tests run (apps/backend/tests/limits.spec.ts): what one accepts, all accept. (Clearing a description
- * is sent as null: task-board.spec.tsx.)
+ * tests run (apps/backend/tests/limits.test.ts): what one accepts, all accept. (Clearing a description
+ * is sent as null: task-board.test.tsx.)
  */
 describe('the form checks at the limits\' edges', () => {
   it.each(LIMIT_EDGES.map((edge) => [edge.field, edge.label, edge] as const))('%s, %s', (_field, _label, edge) => {
