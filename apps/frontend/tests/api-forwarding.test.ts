@@ -1,25 +1,11 @@
 // @vitest-environment node
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startGateway } from './support/gateway';
+import { describe, expect, it, vi } from 'vitest';
+import { startGateway, useGatewayOnRecordingBackend } from './support/gateway';
 import { startRecordingBackend } from './support/recording-backend';
 import { tokenFor, USER_ID } from './support/tokens';
 
 const TOKEN = tokenFor(USER_ID);
-let backend: Awaited<ReturnType<typeof startRecordingBackend>>;
-let gateway: Awaited<ReturnType<typeof startGateway>>;
-
-beforeAll(async () => {
-  backend = await startRecordingBackend();
-  process.env.BACKEND_URL = backend.url;
-  gateway = await startGateway();
-});
-afterAll(async () => {
-  await gateway.close();
-  await backend.close();
-});
-beforeEach(() => {
-  backend.requests.length = 0;
-});
+const stack = useGatewayOnRecordingBackend();
 
 /** What the browser sends to the frontend's origin: the session cookie and, with a body, JSON. */
 function browser(path: string, init: { method?: string; body?: unknown; token?: string | null; headers?: Record<string, string> } = {}) {
@@ -27,55 +13,55 @@ function browser(path: string, init: { method?: string; body?: unknown; token?: 
   const token = init.token === undefined ? TOKEN : init.token;
   if (token) headers.cookie = `todo_session=${token}`;
   if (init.body !== undefined) headers['content-type'] = 'application/json';
-  return gateway.call(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+  return stack.gateway.call(path, { method: init.method ?? 'GET', headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
 }
 
 describe('same-origin API forwarding', () => {
   it('sends the session token as a Bearer header to the signed-in user\'s backend route', async () => {
-    backend.answerWith({ status: 200, body: { tasks: [{ id: 1, title: 'a' }] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [{ id: 1, title: 'a' }] } });
     const response = await browser('/api/tasks');
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ tasks: [{ id: 1, title: 'a' }] });
-    expect(backend.requests[0].url).toBe(`/api/${USER_ID}/tasks`);
-    expect(backend.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(stack.backend.requests[0].url).toBe(`/api/${USER_ID}/tasks`);
+    expect(stack.backend.requests[0].headers.authorization).toBe(`Bearer ${TOKEN}`);
   });
 
   it('keeps the backend\'s 201 and body when a task is created, and forwards the JSON body', async () => {
-    backend.answerWith({ status: 201, body: { id: 7, title: 'buy milk', description: null } });
+    stack.backend.answerWith({ status: 201, body: { id: 7, title: 'buy milk', description: null } });
     const response = await browser('/api/tasks', { method: 'POST', body: { title: 'buy milk', description: null } });
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ id: 7, title: 'buy milk' });
-    expect(backend.requests[0].method).toBe('POST');
-    expect(JSON.parse(backend.requests[0].body)).toEqual({ title: 'buy milk', description: null });
-    expect(backend.requests[0].headers['content-type']).toBe('application/json');
+    expect(stack.backend.requests[0].method).toBe('POST');
+    expect(JSON.parse(stack.backend.requests[0].body)).toEqual({ title: 'buy milk', description: null });
+    expect(stack.backend.requests[0].headers['content-type']).toBe('application/json');
   });
 
   it('passes 422 validation details through unchanged', async () => {
     const detail = [{ loc: ['body', 'title'], msg: 'String should have at least 1 character', type: 'string_too_short' }];
-    backend.answerWith({ status: 422, body: { detail } });
+    stack.backend.answerWith({ status: 422, body: { detail } });
     const response = await browser('/api/tasks/3', { method: 'PUT', body: { title: '' } });
     expect(response.status).toBe(422);
     expect(await response.json()).toEqual({ detail });
-    expect(backend.requests[0].url).toBe(`/api/${USER_ID}/tasks/3`);
+    expect(stack.backend.requests[0].url).toBe(`/api/${USER_ID}/tasks/3`);
   });
 
   it('answers 204 with an empty body when a task is deleted', async () => {
-    backend.answerWith({ status: 204 });
+    stack.backend.answerWith({ status: 204 });
     const response = await browser('/api/tasks/3', { method: 'DELETE' });
     expect(response.status).toBe(204);
     expect(await response.text()).toBe('');
-    expect(backend.requests[0].method).toBe('DELETE');
+    expect(stack.backend.requests[0].method).toBe('DELETE');
   });
 
   it('forwards completion toggles to the /complete route', async () => {
-    backend.answerWith({ status: 200, body: { id: 3, completed: true } });
+    stack.backend.answerWith({ status: 200, body: { id: 3, completed: true } });
     const response = await browser('/api/tasks/3/complete', { method: 'PATCH', body: { completed: true } });
     expect(response.status).toBe(200);
-    expect(backend.requests[0]).toMatchObject({ method: 'PATCH', url: `/api/${USER_ID}/tasks/3/complete` });
+    expect(stack.backend.requests[0]).toMatchObject({ method: 'PATCH', url: `/api/${USER_ID}/tasks/3/complete` });
   });
 
   it('keeps Retry-After and the detail of a 429 from the chat rate limit', async () => {
-    backend.answerWith({ status: 429, body: { detail: 'Too many requests' }, headers: { 'retry-after': '42' } });
+    stack.backend.answerWith({ status: 429, body: { detail: 'Too many requests' }, headers: { 'retry-after': '42' } });
     const response = await browser('/api/chat', { method: 'POST', body: { message: 'hi' } });
     expect(response.status).toBe(429);
     expect(response.headers.get('retry-after')).toBe('42');
@@ -84,38 +70,38 @@ describe('same-origin API forwarding', () => {
 
   it('forwards a chat event stream as it comes, and ends the backend call when the browser goes away', async () => {
     const events = ['event: text\ndata: {"delta":"Hel"}\n\n', 'event: text\ndata: {"delta":"lo"}\n\n', 'event: done\ndata: {}\n\n'];
-    backend.answerWith({ status: 200, chunks: events, gapMs: 300 });
+    stack.backend.answerWith({ status: 200, chunks: events, gapMs: 300 });
     const tab = new AbortController();
-    const response = await fetch(`${gateway.url}/api/chat`, {
+    const response = await fetch(`${stack.gateway.url}/api/chat`, {
       method: 'POST',
       headers: { cookie: `todo_session=${TOKEN}`, 'content-type': 'application/json', accept: 'text/event-stream' },
       body: JSON.stringify({ message: 'hi' }),
       signal: tab.signal,
     });
-    expect(backend.requests[0].headers.accept).toBe('text/event-stream');
+    expect(stack.backend.requests[0].headers.accept).toBe('text/event-stream');
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     expect(response.headers.get('cache-control')).toBe('no-cache, no-transform');
     if (!response.body) throw new Error('the stream has no body');
     const reader = response.body.getReader();
     const first = new TextDecoder().decode((await reader.read()).value);
     expect(first).toBe(events[0]);
-    expect(backend.progress.written).toBeLessThan(events.length);
+    expect(stack.backend.progress.written).toBeLessThan(events.length);
     tab.abort();
     await reader.cancel().catch(() => undefined);
-    await vi.waitFor(() => expect(backend.progress.abandoned).toBe(1), { timeout: 3000 });
+    await vi.waitFor(() => expect(stack.backend.progress.abandoned).toBe(1), { timeout: 3000 });
   });
 
   it('passes 503 "chat not configured" and 502 provider failures through', async () => {
-    backend.answerWith({ status: 503, body: { detail: 'Chat is not configured' } });
+    stack.backend.answerWith({ status: 503, body: { detail: 'Chat is not configured' } });
     const notConfigured = await browser('/api/chat', { method: 'POST', body: { message: 'hi' } });
     expect([notConfigured.status, await notConfigured.json()]).toEqual([503, { detail: 'Chat is not configured' }]);
-    backend.answerWith({ status: 502, body: { detail: 'The AI provider failed' } });
+    stack.backend.answerWith({ status: 502, body: { detail: 'The AI provider failed' } });
     const failed = await browser('/api/chat', { method: 'POST', body: { message: 'hi' } });
     expect([failed.status, await failed.json()]).toEqual([502, { detail: 'The AI provider failed' }]);
   });
 
   it('ends the browser session when the backend answers 401', async () => {
-    backend.answerWith({ status: 401, body: { detail: 'Could not validate credentials' }, headers: { 'www-authenticate': 'Bearer' } });
+    stack.backend.answerWith({ status: 401, body: { detail: 'Could not validate credentials' }, headers: { 'www-authenticate': 'Bearer' } });
     const response = await browser('/api/conversations/clear', { method: 'DELETE' });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ detail: 'Could not validate credentials' });
@@ -127,40 +113,40 @@ describe('same-origin API forwarding', () => {
     const response = await browser('/api/tasks', { token: null });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ detail: 'Not authenticated' });
-    expect(backend.requests).toHaveLength(0);
+    expect(stack.backend.requests).toHaveLength(0);
   });
 
   it('treats an expired session cookie as no session', async () => {
     const response = await browser('/api/tasks', { token: tokenFor(USER_ID, -60) });
     expect(response.status).toBe(401);
-    expect(backend.requests).toHaveLength(0);
+    expect(stack.backend.requests).toHaveLength(0);
   });
 
   it('forwards the client address so per-client rate limits see the real client', async () => {
-    backend.answerWith({ status: 200, body: { tasks: [] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [] } });
     await browser('/api/tasks', { headers: { 'x-forwarded-for': '203.0.113.9' } });
-    expect(backend.requests[0].headers['x-forwarded-for']).toBe('203.0.113.9');
+    expect(stack.backend.requests[0].headers['x-forwarded-for']).toBe('203.0.113.9');
   });
 });
 
 describe('what the gateway adds and refuses', () => {
   it('tells the backend the client\'s own address when no proxy named one, and passes the request id on', async () => {
-    backend.answerWith({ status: 200, body: { tasks: [] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [] } });
     await browser('/api/tasks', { headers: { 'x-request-id': 'browser-7' } });
-    expect(backend.requests[0].headers['x-forwarded-for']).toBe('127.0.0.1');
-    expect(backend.requests[0].headers['x-request-id']).toBe('browser-7');
-    expect(backend.requests[0].headers.traceparent).toBeUndefined();
+    expect(stack.backend.requests[0].headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(stack.backend.requests[0].headers['x-request-id']).toBe('browser-7');
+    expect(stack.backend.requests[0].headers.traceparent).toBeUndefined();
   });
 
   it('passes the browser\'s trace context on unchanged while tracing is off', async () => {
     const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
-    backend.answerWith({ status: 200, body: { tasks: [] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [] } });
     await browser('/api/tasks', { headers: { traceparent } });
-    expect(backend.requests[0].headers.traceparent).toBe(traceparent);
+    expect(stack.backend.requests[0].headers.traceparent).toBe(traceparent);
   });
 
   it('puts the security headers on its answers, as the proxy does on every page', async () => {
-    backend.answerWith({ status: 200, body: { tasks: [] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [] } });
     const response = await browser('/api/tasks');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('x-frame-options')).toBe('DENY');
@@ -173,14 +159,14 @@ describe('what the gateway adds and refuses', () => {
     expect([wrong.status, wrong.headers.get('allow')]).toEqual([405, 'PATCH']);
     const unknown = await browser('/api/nothing-here');
     expect([unknown.status, await unknown.text()]).toEqual([404, 'next']);
-    expect(backend.requests).toHaveLength(0);
+    expect(stack.backend.requests).toHaveLength(0);
   });
 
   it('refuses a body over 1 MiB with 413 without sending it on', async () => {
     const response = await browser('/api/tasks', { method: 'POST', body: { title: 'x'.repeat(1024 * 1024) } });
     expect(response.status).toBe(413);
     expect(await response.json()).toEqual({ detail: 'The request is too large.' });
-    expect(backend.requests).toHaveLength(0);
+    expect(stack.backend.requests).toHaveLength(0);
   });
 });
 

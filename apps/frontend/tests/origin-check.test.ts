@@ -1,30 +1,15 @@
 // @vitest-environment node
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { crossSiteReason } from '../lib/server/origin-check';
-import { startGateway } from './support/gateway';
-import { startRecordingBackend } from './support/recording-backend';
+import { useGatewayOnRecordingBackend } from './support/gateway';
 import { tokenFor, USER_ID } from './support/tokens';
 
-let backend: Awaited<ReturnType<typeof startRecordingBackend>>;
-let gateway: Awaited<ReturnType<typeof startGateway>>;
-
-beforeAll(async () => {
-  backend = await startRecordingBackend();
-  process.env.BACKEND_URL = backend.url;
-  gateway = await startGateway();
-});
-afterAll(async () => {
-  await gateway.close();
-  await backend.close();
-});
-beforeEach(() => {
-  backend.requests.length = 0;
-});
+const stack = useGatewayOnRecordingBackend();
 
 const SITE = 'todo.example.com';
 
 function fromBrowser(method: string, path: string, headers: Record<string, string>) {
-  return gateway.call(path, {
+  return stack.gateway.call(path, {
     method,
     headers: { host: SITE, 'content-type': 'application/json', cookie: `todo_session=${tokenFor(USER_ID)}`, ...headers },
     body: method === 'GET' ? undefined : JSON.stringify({ title: 'x', email: 'a@b.co', password: 'password1', name: 'A', message: 'hi' }),
@@ -54,17 +39,17 @@ describe('state-changing routes refuse other sites', () => {
       expect((await response.json()).detail).toMatch(/^Refused: this request came from another site \(Sec-Fetch-Site is (cross|same)-site\)/);
       expect(response.headers.getSetCookie()).toEqual([]);
     }
-    expect(backend.requests).toHaveLength(0);
+    expect(stack.backend.requests).toHaveLength(0);
   });
 
   it.each(routes)('%s lets the site\'s own pages through', async (_name, call) => {
-    backend.answerWith({ status: 201, body: {} });
+    stack.backend.answerWith({ status: 201, body: {} });
     const response = await call({ 'sec-fetch-site': 'same-origin', origin: `http://${SITE}` });
     expect(response.status).not.toBe(403);
   });
 
   it('lets reading routes through whatever the site (the browser keeps the answer from the other site)', async () => {
-    backend.answerWith({ status: 200, body: { tasks: [] } });
+    stack.backend.answerWith({ status: 200, body: { tasks: [] } });
     expect((await fromBrowser('GET', '/api/tasks', crossSite)).status).toBe(200);
   });
 });

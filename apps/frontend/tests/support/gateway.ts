@@ -2,6 +2,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiGateway } from '../../lib/server/api-gateway';
 import type { FrontendConfig } from '../../lib/server/config';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startRecordingBackend } from './recording-backend';
 
 export interface GatewayCall {
   method?: string;
@@ -49,4 +51,25 @@ export async function startGateway(config?: FrontendConfig) {
       await gateway.close();
     },
   };
+}
+
+/**
+ * A test file's recording backend and the gateway in front of it: started before the file's tests (with
+ * BACKEND_URL and any `env` set first), closed after them, and the backend's record emptied before each test.
+ */
+export function useGatewayOnRecordingBackend(env: Record<string, string> = {}) {
+  const stack = {} as { backend: Awaited<ReturnType<typeof startRecordingBackend>>; gateway: Awaited<ReturnType<typeof startGateway>> };
+  beforeAll(async () => {
+    stack.backend = await startRecordingBackend();
+    Object.assign(process.env, { BACKEND_URL: stack.backend.url, ...env });
+    stack.gateway = await startGateway();
+  });
+  afterAll(async () => {
+    await stack.gateway.close();
+    await stack.backend.close();
+  });
+  beforeEach(() => {
+    stack.backend.requests.length = 0;
+  });
+  return stack;
 }
