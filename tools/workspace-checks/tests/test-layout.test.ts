@@ -36,13 +36,14 @@ describe('the test layout', () => {
       const target = CONFIG_NAME.exec(basename(config))?.[2] ?? 'test';
       const project = ownerOf(graph, config);
       const targets = project ? graph.nodes[project].data.targets ?? {} : {};
-      if (!/\btestConfig\(/.test(readFileSync(join(workspaceRoot, config), 'utf8')) || !readFileSync(join(workspaceRoot, config), 'utf8').includes('vitest.shared.mjs'))
+      const text = readFileSync(join(workspaceRoot, config), 'utf8');
+      if (!/\btestConfig\(/.test(text) || !text.includes('vitest.shared.mjs'))
         problems.push(`${config}: not built by testConfig from vitest.shared.mjs`);
       if (target !== 'test' && !target.startsWith('test-')) problems.push(`${config}: an engine suite's target is named test-<engine>, not ${target}`);
       if (!(target in targets)) problems.push(`${config}: project ${project} has no target ${target}`);
       else if (target !== 'test' && !JSON.stringify(targets[target].options ?? {}).includes(`--config ${basename(config)}`))
         problems.push(`${config}: target ${project}:${target} does not run it`);
-      if (target !== 'test' && !readFileSync(join(workspaceRoot, config), 'utf8').includes(`target: '${target}'`))
+      if (target !== 'test' && !text.includes(`target: '${target}'`))
         problems.push(`${config}: does not pass target '${target}' to testConfig, so its report would overwrite another's`);
     }
     expect(problems).toEqual([]);
