@@ -21,6 +21,7 @@ export default defineConfig({
       // lib/server/* import 'server-only', which throws outside React's server build: the tests run those
       // modules in Node directly, as the server does (the guard is for the client bundle: next build).
       'server-only': join(import.meta.dirname, '../../node_modules/server-only/empty.js'),
+      '@todo/observability/random': join(import.meta.dirname, '../../libs/observability/src/lib/random.ts'),
       '@todo/observability': join(import.meta.dirname, '../../libs/observability/src/index.ts'),
     },
   },

@@ -5,10 +5,11 @@
  * docs/security.md explains each header and how to allow another origin.
  */
 import 'server-only';
+import { randomBytesPooled } from '@todo/observability/random';
 
 /** 128 random bits, base64: a new one for every response. */
 export function createNonce(): string {
-  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+  return Buffer.from(randomBytesPooled(16)).toString('base64');
 }
 
 export interface PolicyOptions {

@@ -1,4 +1,5 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { randomBytesPooled } from './random.js';
 
 /** The request id header, read from the caller when it sends a sane one and sent on to the next hop. */
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -34,5 +35,6 @@ export function formatTraceparent({ traceId, spanId, sampled }: TraceParent): st
 
 /** A new root trace context, for a request that arrived without one while tracing is off. */
 export function newTraceparent(): TraceParent {
-  return { traceId: randomBytes(16).toString('hex'), spanId: randomBytes(8).toString('hex'), sampled: false };
+  const bytes = Buffer.from(randomBytesPooled(24));
+  return { traceId: bytes.toString('hex', 0, 16), spanId: bytes.toString('hex', 16, 24), sampled: false };
 }
