@@ -14,6 +14,7 @@ import { deployDrift } from './drift.mjs';
 import { decodeRelease, deployFingerprint, FINGERPRINT_ANNOTATION, releaseSecrets } from './fingerprint.mjs';
 import { readImageRecord, requireImageRecord, writeImageRecord } from './images.mjs';
 import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
+import { migrationsChecksum } from './migrations.mjs';
 import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from './plan.mjs';
 import { capture, DeployFailure, runStep, show } from './process.mjs';
 import { normaliseRegistry, pushedRepository } from './registry.mjs';
@@ -45,6 +46,7 @@ export const USAGE = `usage: todo-deploy --app=<backend|frontend> [--app=...] | 
   --timeout=DURATION          helm --timeout (default 10m); the status check stops the deploy sooner when a
                               pod or hook Job cannot succeed
   --force-upgrade             run helm upgrade even when a dry run shows it would change nothing
+  --run-migrations            dev: run the migration Job even when the release already applied these migrations
   --watch                     deploy, then follow the app's logs; on each save under apps/<app> or libs rebuild
                               (nx run <app>:docker-build) and deploy again, until Ctrl+C (one --app)
   --plan                      print the plan and exit; touches no cluster
@@ -76,6 +78,7 @@ function parse(argv = process.argv.slice(2)) {
       values: { type: 'string', multiple: true },
       plan: { type: 'boolean' },
       'force-upgrade': { type: 'boolean' },
+      'run-migrations': { type: 'boolean' },
       'current-values': { type: 'string' },
       json: { type: 'boolean' },
       publish: { type: 'boolean' },
@@ -198,10 +201,36 @@ function releaseState({ context, namespace, release, helm }) {
 }
 
 /**
+ * Dev only: the checksum of the migrations the backend ships, which the release records
+ * (`migrations.checksum`) so that the next dev deploy with the same migrations skips the migration Job.
+ * Production runs the Job on every upgrade.
  * @param {ReturnType<typeof parse>} options
- * @param {{ context: string, currentValues: Record<string, any> | undefined, helm: { binary: string, major: number }, digests?: Partial<Record<import('./plan.mjs').App, string>> }} state
  */
-function buildPlan(options, { context, currentValues, helm, digests }) {
+function devMigrationsChecksum(options) {
+  return options.environment === 'dev' ? migrationsChecksum() : undefined;
+}
+
+/**
+ * Whether a dev upgrade may skip the migration Job: the newest revision is deployed (its Job, if it ran,
+ * succeeded) and recorded these migrations, and its database keeps its data (an emptyDir database loses it
+ * with its pod, so the Job runs every time).
+ * @param {ReturnType<typeof parse>} options
+ * @param {{ context: string, namespace: string, release: string, helm: string }} target
+ * @param {{ status: string, values: Record<string, any> } | undefined} state
+ */
+function migrationsApplied(options, target, state) {
+  if (options['run-migrations'] || state?.status !== 'deployed') return false;
+  const checksum = devMigrationsChecksum(options);
+  if (!checksum || state.values.migrations?.checksum !== checksum) return false;
+  const all = JSON.parse(capture(target.helm, ['get', 'values', target.release, '-n', target.namespace, '--kube-context', target.context, '--all', '-o', 'json']) || '{}');
+  return !all.postgresql?.enabled || all.postgresql?.persistence?.enabled !== false;
+}
+
+/**
+ * @param {ReturnType<typeof parse>} options
+ * @param {{ context: string, currentValues: Record<string, any> | undefined, helm: { binary: string, major: number }, digests?: Partial<Record<import('./plan.mjs').App, string>>, migrationsApplied?: boolean }} state
+ */
+function buildPlan(options, { context, currentValues, helm, digests, migrationsApplied }) {
   const clusterType = /** @type {import('./cluster.mjs').ClusterType} */ (options['cluster-type'] ?? clusterTypeOf(context));
   // A database image chosen on an earlier deploy stays, like the image of the app not being deployed.
   const running = currentValues?.postgresql?.image;
@@ -236,6 +265,8 @@ function buildPlan(options, { context, currentValues, helm, digests }) {
     extraValues: (options.values ?? []).map((file) => resolve(file)),
     extraSetString: dbImageSet,
     extraSet: options.set ?? [],
+    migrationsChecksum: devMigrationsChecksum(options),
+    migrationsApplied,
   });
 }
 
@@ -339,12 +370,13 @@ async function main() {
     }
     console.log(state ? `release ${options.release} is ${state.status} at revision ${state.revision}; keeping the images of apps not being deployed` : `release ${options.release} is not installed yet`);
     if (options.environment === 'prod') requireExistingSecret(target);
-    let plan = buildPlan(options, { context, currentValues: state?.values, helm });
+    const applied = migrationsApplied(options, { ...target, helm: helm.binary }, state);
+    let plan = buildPlan(options, { context, currentValues: state?.values, helm, migrationsApplied: applied });
     printPlan(plan, 'plan:');
     /** @type {Partial<Record<import('./plan.mjs').App, string>>} */
     const digests = {};
     for (const push of plan.pushes) digests[push.app] = await pushImage(push);
-    if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests });
+    if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests, migrationsApplied: applied });
     if (plan.upgrade.command.some((arg) => arg.includes(DIGEST_OF_THE_PUSH))) throw new Error('internal: an image was pushed without its digest being read');
     if (state && !options['force-upgrade']) {
       const verdict = compareWithDryRun(plan.upgrade.command, state.release);

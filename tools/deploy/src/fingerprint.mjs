@@ -79,13 +79,24 @@ export function deployFingerprint({ upgrade, chartDir, cwd, keptSecrets }) {
     hash.update(value);
   };
   part('scheme', SCHEME);
-  part('argv', JSON.stringify(upgrade));
+  // --no-hooks only skips the migration Job when the migrations are already applied: the same deploy either way.
+  part('argv', JSON.stringify(upgrade.filter((arg) => arg !== '--no-hooks')));
   part('helm', binaryIdentity(upgrade[0], cwd));
   for (const [path, bytes] of filesOf(join(cwd, chartDir))) part(`chart ${path}`, bytes);
   for (const file of valuesFiles(upgrade)) part(`values ${file}`, readFileSync(resolve(cwd, file)));
   for (const secret of [...keptSecrets].sort((a, b) => String(a.metadata?.name).localeCompare(String(b.metadata?.name)))) {
     part(`secret ${secret.metadata?.name}`, JSON.stringify(Object.entries(secret.data ?? {}).sort(([a], [b]) => a.localeCompare(b))));
   }
+  return hash.digest('hex');
+}
+
+/**
+ * sha256 hex of a folder's files (their paths relative to it and their bytes).
+ * @param {string} dir
+ */
+export function folderChecksum(dir) {
+  const hash = createHash('sha256');
+  for (const [path, bytes] of filesOf(dir)) hash.update(`${path}\0${bytes.length}\0`).update(bytes);
   return hash.digest('hex');
 }
 

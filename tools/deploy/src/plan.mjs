@@ -31,6 +31,9 @@ export const DIGEST_OF_THE_PUSH = '<digest of the push>';
  * @property {string[]} [extraValues] further values files (`-f`), after values-<environment>.yaml
  * @property {string[]} [extraSetString] further `--set-string key=value` overrides (the database image)
  * @property {string[]} [extraSet] further `--set key=value` overrides; they win over the tool's own values
+ * @property {string} [migrationsChecksum] checksum of the backend's migrations in the source it ships
+ * @property {boolean} [migrationsApplied] the release's newest revision is deployed and its database keeps its
+ *   data (not an emptyDir): a deploy whose backend migrations have the checksum it recorded need not run them again
  */
 
 /**
@@ -236,6 +239,19 @@ export function planDeploy(input) {
   }
 
   const userKeys = setKeys(input.extraSet ?? []);
+  // The migrations the database will have: those of the backend being shipped, else those the release recorded.
+  const recordedChecksum = currentValues?.migrations?.checksum;
+  const migrationsChecksum = apps.includes('backend') && records.backend ? input.migrationsChecksum : recordedChecksum;
+  if (migrationsChecksum) setArgs.push('--set-string', `migrations.checksum=${migrationsChecksum}`);
+  const skipHooks =
+    input.migrationsApplied === true &&
+    migrationsChecksum !== undefined &&
+    migrationsChecksum === recordedChecksum &&
+    ![...userKeys].some((key) => key.startsWith('migrations.')) &&
+    !setArgs.includes('migrations.enabled=false');
+  if (skipHooks) {
+    notes.push(`the backend's migrations are those the release already applied (checksum ${String(migrationsChecksum).slice(0, 12)}): the migration Job is not run (--run-migrations runs it)`);
+  }
   const ownArgs = [...setArgs, ...(input.extraSetString ?? []).flatMap((pair) => ['--set-string', pair])];
   for (let i = 1; i < ownArgs.length; i += 2) {
     const key = ownArgs[i].split('=')[0];
@@ -261,6 +277,8 @@ export function planDeploy(input) {
       ...withoutKeys(ownArgs, userKeys),
       ...(input.extraSet ?? []).flatMap((pair) => ['--set', pair]),
       ...waitFlags,
+      // The migration Job is the chart's only hook.
+      ...(skipHooks ? ['--no-hooks'] : []),
       '--timeout',
       input.timeout ?? '10m',
       '--history-max',

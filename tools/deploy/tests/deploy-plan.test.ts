@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { migrationsChecksum } from '../src/migrations.mjs';
 import { findDeployHelm } from '../src/helm.mjs';
 
 // Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
@@ -88,6 +89,8 @@ describe('deploy of a change set, up to the cluster boundary', () => {
       '-f', 'deploy/helm/values-dev.yaml',
       '--set-string', `backend.image.tag=${BACKEND_TAG}`, '--set-string', 'backend.image.repository=todo-app/backend',
       '--set-string', `frontend.image.tag=${FRONTEND_TAG}`, '--set-string', 'frontend.image.repository=todo-app/frontend',
+      // dev records which migrations the backend ships (tests/migrations-skip.test.ts)
+      '--set-string', `migrations.checksum=${migrationsChecksum()}`,
       ...(helm?.major === 3 ? ['--atomic', '--wait'] : ['--rollback-on-failure', '--wait=watcher']),
       '--timeout', '10m', '--history-max', '10',
     ]);
