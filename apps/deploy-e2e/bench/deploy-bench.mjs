@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sandboxCluster } from '@todo/sandbox-cluster';
+import { sandboxVolume } from '../tests/support/fixtures.ts';
 
 const WORKSPACE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const TARGETS = { noopSeconds: 3, changeSeconds: 20 };
@@ -53,7 +54,6 @@ const databaseImage = env.POSTGRES_IMAGE;
 const deployArgs = [
   `--namespace=${namespace}`,
   `--context=${context}`,
-  '--set=postgresql.persistence.enabled=false',
   '--set=frontend.service.type=ClusterIP',
   ...(databaseImage ? [`--db-image=${databaseImage}`] : []),
 ];
@@ -116,8 +116,18 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 let failed = false;
+/** @type {{ name: string, path: string } | undefined} */
+let volume;
 try {
   say(`cluster context ${context}, namespace ${namespace}, Nx daemon ${env.NX_DAEMON === 'false' ? 'off' : 'on'}; load average ${load()}`);
+  // The dev database keeps its data, as values-dev.yaml has it (so a change with the same migrations skips
+  // the migration Job). The sandbox cluster has no volume provisioner: its claim gets a hostPath volume.
+  if (!env.DEPLOY_E2E_CONTEXT) {
+    const made = sandboxVolume(namespace, 'data-todo-app-postgresql-0');
+    const applied = spawnSync('kubectl', ['--context', context, 'apply', '-f', '-'], { input: JSON.stringify(made.manifest), encoding: 'utf8', env });
+    if (applied.status !== 0) throw new Error(`could not make the database's PersistentVolume: ${applied.stderr}`);
+    volume = { name: made.manifest.metadata.name, path: made.path };
+  }
   say('setup: first deploy of the backend (not timed against a target)');
   const first = await nxDeploy();
   if (first.status !== 0) throw new Error(`the first deploy failed (exit ${first.status}):\n${first.output.slice(-3000)}`);
@@ -175,8 +185,12 @@ try {
   rmSync(changeFile, { force: true });
   if (env.BENCH_KEEP === '1') say(`BENCH_KEEP=1: namespace ${namespace} left in place`);
   else {
-    say(`cleaning up: namespace ${namespace}`);
+    say(`cleaning up: namespace ${namespace}${volume ? `, PersistentVolume ${volume.name}` : ''}`);
     kubectl(['delete', 'namespace', namespace, '--ignore-not-found', '--wait=true', '--timeout=180s']);
+    if (volume) {
+      spawnSync('kubectl', ['--context', context, 'delete', 'pv', volume.name, '--ignore-not-found'], { env });
+      rmSync(volume.path, { recursive: true, force: true });
+    }
   }
 }
 if (check && failed) process.exitCode = 1;

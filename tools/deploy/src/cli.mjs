@@ -15,7 +15,7 @@ import { decodeRelease, deployFingerprint, FINGERPRINT_ANNOTATION, releaseSecret
 import { readImageRecord, requireImageRecord, writeImageRecord } from './images.mjs';
 import { acquireLocalLock, isLeaseStale, leaseManifest, leaseName } from './lock.mjs';
 import { migrationsChecksum } from './migrations.mjs';
-import { APPS, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from './plan.mjs';
+import { APPS, changedImage, DIGEST_OF_THE_PUSH, imageReference, planDeploy, planPush } from './plan.mjs';
 import { capture, DeployFailure, runStep, show } from './process.mjs';
 import { normaliseRegistry, pushedRepository } from './registry.mjs';
 import { pullImage, pushImage, upgradeWithStatusCheck } from './rollout.mjs';
@@ -378,7 +378,9 @@ async function main() {
     for (const push of plan.pushes) digests[push.app] = await pushImage(push);
     if (plan.pushes.length) plan = buildPlan(options, { context, currentValues: state?.values, helm, digests, migrationsApplied: applied });
     if (plan.upgrade.command.some((arg) => arg.includes(DIGEST_OF_THE_PUSH))) throw new Error('internal: an image was pushed without its digest being read');
-    if (state && !options['force-upgrade']) {
+    const imageChange = state ? changedImage(plan, state.values) : undefined;
+    if (imageChange) console.log(`helm upgrade needed: ${imageChange}`);
+    else if (state && !options['force-upgrade']) {
       const verdict = compareWithDryRun(plan.upgrade.command, state.release);
       if (verdict.unchanged) {
         console.log(`\nnothing to deploy: release ${options.release} ${verdict.reason}; Helm upgrade not run (--force-upgrade runs it anyway)`);

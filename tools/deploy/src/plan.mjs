@@ -106,6 +106,25 @@ export function imageReference(image) {
 }
 
 /**
+ * Which app's image the plan changes from what the release runs, if any: such an upgrade changes the
+ * release for certain, so no dry run is needed to tell (a no-op is one whose images are all the same).
+ * @param {{ images: Partial<Record<App, Image>> }} plan
+ * @param {Record<string, any> | undefined} currentValues
+ * @returns {string | undefined} e.g. "backend image todo-app/backend:aaa → todo-app/backend:bbb"
+ */
+export function changedImage(plan, currentValues) {
+  for (const app of APPS) {
+    const wanted = plan.images[app];
+    const current = currentImage(currentValues, app);
+    if (!wanted || !current) continue;
+    if (IMAGE_KEYS.some((key) => (wanted[key] ?? '') !== (current[key] ?? ''))) {
+      return `${app} image ${imageReference({ repository: '', tag: '', ...current, source: '' })} → ${imageReference(wanted)}`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * Keys a `--set` value names (`a.b=1,c=2` names a.b and c).
  * @param {string[]} pairs
  */

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { planDeploy, type App, type PlanInput } from '../src/plan.mjs';
+import { changedImage, planDeploy, type App, type PlanInput } from '../src/plan.mjs';
 import { pulledDigest, pushedDigest } from '../src/registry.mjs';
 
 // Every temporary folder of this file is made inside scratch, which is removed when the file's tests end.
@@ -162,5 +162,25 @@ ${remote}:t1`;
   it('refuses a digest listed only for another repository, or none printed', () => {
     expect(() => pulledDigest({ pullOutput, repoDigests: [repoDigests[0]], remote, tag: 't1' })).toThrow(`docker pull ${remote}:t1 printed digest ${pulled} and docker inspect lists none`);
     expect(() => pulledDigest({ pullOutput: 'Status: Downloaded', repoDigests, remote, tag: 't1' })).toThrow('printed no digest');
+  });
+});
+
+describe('an image change needs no dry run', () => {
+  const running = (tag: string, digest?: string) => ({
+    backend: { image: { repository: 'todo-app/backend', tag, ...(digest ? { registry: '127.0.0.1:5099', digest } : {}) } },
+    frontend: { image: { repository: 'todo-app/frontend', tag: FRONTEND_TAG } },
+  });
+
+  it('names the app whose tag or digest the plan changes', () => {
+    const plan = planDeploy(input({ currentValues: running('aaaaaaaaaaaa') }));
+    expect(changedImage(plan, running('aaaaaaaaaaaa'))).toBe(`backend image todo-app/backend:aaaaaaaaaaaa → todo-app/backend:${BACKEND_TAG}`);
+    const pinned = planDeploy(input({ registry: '127.0.0.1:5099', digests: { backend: DIGEST }, currentValues: running(BACKEND_TAG, OTHER_DIGEST) }));
+    expect(changedImage(pinned, running(BACKEND_TAG, OTHER_DIGEST))).toContain(`@${DIGEST}`);
+  });
+
+  it('finds none when every image is the one running, or on a first install (the dry run and Helm decide)', () => {
+    const same = planDeploy(input({ currentValues: running(BACKEND_TAG) }));
+    expect(changedImage(same, running(BACKEND_TAG))).toBeUndefined();
+    expect(changedImage(planDeploy(input({})), undefined)).toBeUndefined();
   });
 });
