@@ -12,15 +12,22 @@
  *   BENCH_COMPARE=<dir>/server.js                   also measure another frontend build (e.g. the route
  *                                                   handlers' Next standalone server.js) as a third path
  *   BENCH_FRONTEND_NODE_OPTIONS                     NODE_OPTIONS for the frontend (a profiler)
+ *   SERVER_NODE=<path to node>                      run the backend and the frontend on that Node (the
+ *                                                   images' Node 24 instead of the workspace's Node 20)
+ *   BENCH_BACKEND_URL, BENCH_FRONTEND_URL           measure servers already running instead (`npm start`:
+ *                                                   http://127.0.0.1:8000 and http://127.0.0.1:3000, or a cluster's
+ *                                                   through port-forwards); no chat turn (no scripted model there);
+ *                                                   BENCH_BACKEND_PID, BENCH_FRONTEND_PID give the CPU column
  *   --check                                         exit 1 when a scenario misses the target
  */
 import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
 import { missingPrerequisites } from '../tests/support/stack';
-import { completeStandalone, type RunningServer, startBackend, startFrontend } from '../tests/support/processes';
+import { completeStandalone, type RunningServer, SERVER_NODE, startBackend, startFrontend } from '../tests/support/processes';
 import { startScriptedLlm } from '../tests/support/scripted-llm';
 
 interface Result {
@@ -84,43 +91,58 @@ async function admin(url: string, sql: string): Promise<void> {
 const servers: { stop(): Promise<unknown> }[] = [];
 let exitCode = 0;
 try {
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  if (adminUrl) {
-    const name = `todo_bench_${randomBytes(4).toString('hex')}`;
-    await admin(adminUrl, `CREATE DATABASE ${name}`);
-    servers.push({ stop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) });
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    // startBackend migrates and uses TEST_DATABASE_URL: this run's own database.
-    process.env.TEST_DATABASE_URL = url.toString();
-  }
-  const llm = await startScriptedLlm();
-  servers.push({ stop: () => llm.close() });
-  say(`starting the backend (${process.env.TEST_DATABASE_URL ? 'PostgreSQL from TEST_DATABASE_URL' : 'PGlite'}) and the production frontend`);
-  const backend = await startBackend({
-    llmBaseUrl: llm.baseUrl,
-    jwtSecret: randomBytes(32).toString('hex'),
-    extraEnv: { NODE_ENV: 'production', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_CHAT_PER_MINUTE: '1000000' },
-  });
-  servers.push(backend);
-  completeStandalone();
-  // BENCH_FRONTEND_NODE_OPTIONS, e.g. `--require ./profile.cjs` (an inspector profiler), for the frontend under load.
-  const frontendEnv: Record<string, string> = process.env.BENCH_FRONTEND_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_FRONTEND_NODE_OPTIONS } : {};
-  const frontends: { name: string; server: RunningServer }[] = [{ name: 'public (gateway)', server: await startFrontend(backend.url, frontendEnv) }];
-  servers.push(frontends[0].server);
-  if (process.env.BENCH_COMPARE) {
-    frontends.push({ name: `public (${process.env.BENCH_COMPARE_NAME ?? 'compared build'})`, server: await startFrontend(backend.url, {}, process.env.BENCH_COMPARE) });
-    servers.push(frontends[1].server);
+  /** A server under measurement: its origin, and its process for the CPU column (unknown for one running already). */
+  type Measured = { url: string; pid?: number };
+  let backend: Measured;
+  let frontends: { name: string; server: Measured }[];
+  const runningBackend = process.env.BENCH_BACKEND_URL;
+  const runningFrontend = process.env.BENCH_FRONTEND_URL;
+  if (runningBackend && runningFrontend) {
+    const pid = (value: string | undefined) => (value ? Number(value) : undefined);
+    backend = { url: runningBackend.replace(/\/+$/, ''), pid: pid(process.env.BENCH_BACKEND_PID) };
+    frontends = [{ name: 'public (running frontend)', server: { url: runningFrontend.replace(/\/+$/, ''), pid: pid(process.env.BENCH_FRONTEND_PID) } }];
+    say(`measuring the running backend ${backend.url} and frontend ${frontends[0].server.url} (list and create; no scripted model for a chat turn)`);
+  } else {
+    const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+    if (adminUrl) {
+      const name = `todo_bench_${randomBytes(4).toString('hex')}`;
+      await admin(adminUrl, `CREATE DATABASE ${name}`);
+      servers.push({ stop: () => admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) });
+      const url = new URL(adminUrl);
+      url.pathname = `/${name}`;
+      // startBackend migrates and uses TEST_DATABASE_URL: this run's own database.
+      process.env.TEST_DATABASE_URL = url.toString();
+    }
+    const llm = await startScriptedLlm();
+    servers.push({ stop: () => llm.close() });
+    say(`starting the backend (${process.env.TEST_DATABASE_URL ? 'PostgreSQL from TEST_DATABASE_URL' : 'PGlite'}) and the production frontend`);
+    const started = await startBackend({
+      llmBaseUrl: llm.baseUrl,
+      jwtSecret: randomBytes(32).toString('hex'),
+      extraEnv: { NODE_ENV: 'production', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_CHAT_PER_MINUTE: '1000000' },
+    });
+    servers.push(started);
+    completeStandalone();
+    // BENCH_FRONTEND_NODE_OPTIONS, e.g. `--require ./profile.cjs` (an inspector profiler), for the frontend under load.
+    const frontendEnv: Record<string, string> = process.env.BENCH_FRONTEND_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_FRONTEND_NODE_OPTIONS } : {};
+    const startedFrontends: { name: string; server: RunningServer }[] = [{ name: 'public (gateway)', server: await startFrontend(started.url, frontendEnv) }];
+    if (process.env.BENCH_COMPARE) {
+      startedFrontends.push({ name: `public (${process.env.BENCH_COMPARE_NAME ?? 'compared build'})`, server: await startFrontend(started.url, {}, process.env.BENCH_COMPARE) });
+    }
+    servers.push(...startedFrontends.map((f) => f.server));
+    // Started: their output (a JSON line per request) is no longer kept in this process, which also runs autocannon.
+    for (const { process: child } of [started, ...startedFrontends.map((f) => f.server)]) {
+      for (const stream of [child.stdout, child.stderr]) {
+        stream?.removeAllListeners('data');
+        stream?.resume();
+      }
+    }
+    backend = { url: started.url, pid: started.process.pid };
+    frontends = startedFrontends.map(({ name, server }) => ({ name, server: { url: server.url, pid: server.process.pid } }));
   }
   const front = frontends[0].server.url;
-  // Started: their output (a JSON line per request) is no longer kept in this process, which also runs autocannon.
-  for (const { process: child } of [backend, ...frontends.map((f) => f.server)]) {
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.removeAllListeners('data');
-      stream?.resume();
-    }
-  }
-
+  // The chat turn needs the scripted model, which only servers started here talk to.
+  const startedHere = !runningBackend || !runningFrontend;
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
   await json(`${front}/api/auth/register`, { method: 'POST', body: JSON.stringify({ name: 'Bench', email, password: 'bench-password' }) });
   const login = await json(`${front}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: 'bench-password' }) });
@@ -136,7 +158,9 @@ try {
   const scenarios = [
     { name: 'list 50 tasks', direct: { url: `${backend.url}/api/${userId}/tasks` }, public: { path: '/api/tasks' }, method: 'GET' },
     { name: 'create a task', direct: { url: `${backend.url}/api/${userId}/tasks` }, public: { path: '/api/tasks' }, method: 'POST', body: JSON.stringify({ title: 'benchmark task', description: 'created by autocannon' }) },
-    { name: 'chat turn (streamed)', direct: { url: `${backend.url}/api/${userId}/chat` }, public: { path: '/api/chat' }, method: 'POST', body: JSON.stringify({ message: 'hello there' }), accept: 'text/event-stream' },
+    ...(startedHere
+      ? [{ name: 'chat turn (streamed)', direct: { url: `${backend.url}/api/${userId}/chat` }, public: { path: '/api/chat' }, method: 'POST', body: JSON.stringify({ message: 'hello there' }), accept: 'text/event-stream' }]
+      : []),
   ];
 
   say(`${CONNECTIONS} connections, ${DURATION_S} s per scenario and path; the backend direct first, then each public path`);
@@ -144,9 +168,9 @@ try {
   for (const scenario of scenarios) {
     const extra = scenario.accept ? { accept: scenario.accept } : {};
     const base = { method: scenario.method, body: scenario.body };
-    const measured = [{ name: 'direct (backend)', ...(await run({ ...base, url: scenario.direct.url, headers: { ...direct, ...extra } }, [backend.process.pid])) }];
+    const measured = [{ name: 'direct (backend)', ...(await run({ ...base, url: scenario.direct.url, headers: { ...direct, ...extra } }, [backend.pid])) }];
     for (const { name, server } of frontends) {
-      measured.push({ name, ...(await run({ ...base, url: `${server.url}${scenario.public.path}`, headers: { ...browser, ...extra } }, [backend.process.pid, server.process.pid])) });
+      measured.push({ name, ...(await run({ ...base, url: `${server.url}${scenario.public.path}`, headers: { ...browser, ...extra } }, [backend.pid, server.pid])) });
     }
     const reference = measured[0].result;
     for (const [index, { name, result, cpuMs }] of measured.entries()) {
@@ -156,11 +180,12 @@ try {
       const met = index === 0 ? '' : rps >= 0.5 && p99 <= 2 && failures === 0 ? 'met' : 'MISSED';
       if (index === 1 && met === 'MISSED' && check) exitCode = 1;
       rows.push(
-        `| ${scenario.name} | ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} | ${index === 0 ? '1' : rps.toFixed(2)} | ${index === 0 ? '1' : p99.toFixed(2)} | ${met} | ${cpuMs.map((ms) => ms.toFixed(2)).join(' + ')} |`,
+        `| ${scenario.name} | ${name} | ${Math.round(result.requests.average)} | ${result.latency.p50} | ${result.latency.p99} | ${failures} | ${index === 0 ? '1' : rps.toFixed(2)} | ${index === 0 ? '1' : p99.toFixed(2)} | ${met} | ${cpuMs.map((ms) => (Number.isNaN(ms) ? '—' : ms.toFixed(2))).join(' + ')} |`,
       );
     }
   }
-  console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)\n`);
+  const serverNode = startedHere ? `; servers on Node ${execFileSync(SERVER_NODE, ['--version'], { encoding: 'utf8' }).trim()}` : '';
+  console.log(`\n${CONNECTIONS} connections, ${DURATION_S} s each${serverNode}; load average at the end ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} CPUs)\n`);
   console.log('| scenario | path | req/s | p50 ms | p99 ms | errors + non-2xx | req/s ÷ direct | p99 ÷ direct | target (≥ 0.5, ≤ 2) | CPU ms/req: backend + frontend |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|---:|');
   for (const row of rows) console.log(row);

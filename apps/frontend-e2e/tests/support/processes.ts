@@ -45,8 +45,14 @@ async function waitForHttp(url: string, child: ChildProcess, output: () => strin
   throw new Error(`${url} did not answer within ${timeoutMs} ms:\n${output()}`);
 }
 
+/**
+ * The Node that runs the servers: this one, or SERVER_NODE (e.g. the images' Node, from the base image's
+ * cache, for `nx bench frontend`: the workspace's tooling runs on Node 20, the images on Node 24).
+ */
+export const SERVER_NODE = process.env.SERVER_NODE || process.execPath;
+
 function startNode(script: string, cwd: string, env: Record<string, string>, readyUrl: string, timeoutMs: number): Promise<RunningServer> {
-  const child = spawn(process.execPath, [script], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(SERVER_NODE, [script], { cwd, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (chunk) => (log += chunk));
   child.stderr?.on('data', (chunk) => (log += chunk));
