@@ -200,4 +200,27 @@ describe('when the backend is down', () => {
       hanging.close();
     }
   });
+
+  it('answers 502 when the backend breaks off in the middle of a JSON answer, sending none of it', async () => {
+    const { frontendConfig } = await import('../lib/server/config');
+    // Headers promising 1,000 bytes, ten of them, then the connection gone.
+    const broken = await import('node:http').then(({ createServer }) =>
+      createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+        res.write('{"tasks":[');
+        setTimeout(() => res.socket?.destroy(), 20);
+      }),
+    );
+    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
+    const gateway = await startGateway({ ...frontendConfig(), backendUrl: `http://127.0.0.1:${(broken.address() as { port: number }).port}` });
+    try {
+      const response = await gateway.call('/api/tasks', { headers: { cookie: `todo_session=${TOKEN}` } });
+      expect(response.status).toBe(502);
+      expect(await response.json()).toEqual({ detail: 'The server is unreachable right now. Please try again shortly.' });
+    } finally {
+      await gateway.close();
+      broken.closeAllConnections();
+      broken.close();
+    }
+  });
 });

@@ -222,8 +222,12 @@ function migrationsApplied(options, target, state) {
   if (options['run-migrations'] || state?.status !== 'deployed') return false;
   const checksum = devMigrationsChecksum(options);
   if (!checksum || state.values.migrations?.checksum !== checksum) return false;
-  const all = JSON.parse(capture(target.helm, ['get', 'values', target.release, '-n', target.namespace, '--kube-context', target.context, '--all', '-o', 'json']) || '{}');
-  return !all.postgresql?.enabled || all.postgresql?.persistence?.enabled !== false;
+  try {
+    const all = JSON.parse(capture(target.helm, ['get', 'values', target.release, '-n', target.namespace, '--kube-context', target.context, '--all', '-o', 'json']) || '{}');
+    return !all.postgresql?.enabled || all.postgresql?.persistence?.enabled !== false;
+  } catch {
+    return false; // what cannot be shown applied is applied again
+  }
 }
 
 /**

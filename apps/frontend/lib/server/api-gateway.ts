@@ -233,7 +233,8 @@ export function createApiGateway(config: FrontendConfig = frontendConfig()): Api
         return;
       }
       // A JSON answer is read whole and sent in one write with its headers: a stream pipeline per
-      // answer (its AbortController and a write per chunk) was a measured 20% of the gateway's CPU.
+      // answer (its AbortController, whose abort() builds a DOMException, and a write per chunk) was ~7% of the
+      // gateway's CPU under the bench (docs/architecture.md).
       let payload: Buffer | null = null;
       try {
         if (answer.statusCode === 204 || answer.statusCode === 304) await answer.body.dump();
