@@ -200,6 +200,9 @@ function releaseState({ context, namespace, release, helm }) {
   }
 }
 
+/** @type {string | undefined} */
+let shippedMigrations;
+
 /**
  * Dev only: the checksum of the migrations the backend ships, which the release records
  * (`migrations.checksum`) so that the next dev deploy with the same migrations skips the migration Job.
@@ -207,7 +210,10 @@ function releaseState({ context, namespace, release, helm }) {
  * @param {ReturnType<typeof parse>} options
  */
 function devMigrationsChecksum(options) {
-  return options.environment === 'dev' ? migrationsChecksum() : undefined;
+  if (options.environment !== 'dev') return undefined;
+  // Hashed once: a deploy is one process (--watch starts one per cycle), shipping the source its image was just built from.
+  shippedMigrations ??= migrationsChecksum(workspaceRoot);
+  return shippedMigrations;
 }
 
 /**

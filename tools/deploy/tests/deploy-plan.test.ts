@@ -90,7 +90,7 @@ describe('deploy of a change set, up to the cluster boundary', () => {
       '--set-string', `backend.image.tag=${BACKEND_TAG}`, '--set-string', 'backend.image.repository=todo-app/backend',
       '--set-string', `frontend.image.tag=${FRONTEND_TAG}`, '--set-string', 'frontend.image.repository=todo-app/frontend',
       // dev records which migrations the backend ships (tests/migrations-skip.test.ts)
-      '--set-string', `migrations.checksum=${migrationsChecksum()}`,
+      '--set-string', `migrations.checksum=${migrationsChecksum(root)}`,
       ...(helm?.major === 3 ? ['--atomic', '--wait'] : ['--rollback-on-failure', '--wait=watcher']),
       '--timeout', '10m', '--history-max', '10',
     ]);

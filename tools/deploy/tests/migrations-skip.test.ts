@@ -5,7 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { deployFingerprint, folderChecksum } from '../src/fingerprint.mjs';
-import { migrationsChecksum, MIGRATIONS_DIR } from '../src/migrations.mjs';
+import { migrationsChecksum, MIGRATIONS_PATH } from '../src/migrations.mjs';
 import { planDeploy, type App, type PlanInput } from '../src/plan.mjs';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -90,12 +90,12 @@ describe('the migration Job of a dev deploy', () => {
 describe('the migrations checksum', () => {
   it('covers the backend migrations the build copies into the image, and changes with a file', () => {
     const build = JSON.stringify(JSON.parse(readFileSync(join(root, 'apps', 'backend', 'package.json'), 'utf8')));
-    expect(build, 'apps/backend/package.json copies MIGRATIONS_DIR into the image').toContain(`"input":"${MIGRATIONS_DIR.slice(root.length + 1)}"`);
-    expect(migrationsChecksum()).toMatch(/^[0-9a-f]{64}$/);
+    expect(build, 'apps/backend/package.json copies MIGRATIONS_PATH into the image').toContain(`"input":"${MIGRATIONS_PATH}"`);
+    expect(migrationsChecksum(root)).toMatch(/^[0-9a-f]{64}$/);
     const dir = mkdtempSync(join(scratch, 'migrations-'));
-    cpSync(MIGRATIONS_DIR, dir, { recursive: true });
+    cpSync(join(root, MIGRATIONS_PATH), dir, { recursive: true });
     const before = folderChecksum(dir);
-    expect(before).toBe(migrationsChecksum());
+    expect(before).toBe(migrationsChecksum(root));
     writeFileSync(join(dir, '9999_next.sql'), 'SELECT 1;\n');
     expect(folderChecksum(dir)).not.toBe(before);
   });
