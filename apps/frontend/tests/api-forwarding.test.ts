@@ -1,5 +1,8 @@
 // @vitest-environment node
+import { createServer, type RequestListener } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it, vi } from 'vitest';
+import type { FrontendConfig } from '../lib/server/config';
 import { startGateway, useGatewayOnRecordingBackend } from './support/gateway';
 import { startRecordingBackend } from './support/recording-backend';
 import { tokenFor, USER_ID } from './support/tokens';
@@ -185,42 +188,36 @@ describe('when the backend is down', () => {
     }
   });
 
-  it('answers 504 when the backend does not answer within the timeout', async () => {
+  /** GET /api/tasks through a gateway whose backend answers with `handler`, both closed afterwards. */
+  async function listThrough(handler: RequestListener, config: Partial<FrontendConfig> = {}) {
     const { frontendConfig } = await import('../lib/server/config');
-    const hanging = await import('node:http').then(({ createServer }) => createServer(() => undefined));
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    const slow = await startGateway({ ...frontendConfig(), backendUrl: `http://127.0.0.1:${(hanging.address() as { port: number }).port}`, backendTimeoutMs: 300 });
+    const backend = createServer(handler);
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const gateway = await startGateway({ ...frontendConfig(), backendUrl: `http://127.0.0.1:${(backend.address() as AddressInfo).port}`, ...config });
     try {
-      const response = await slow.call('/api/tasks', { headers: { cookie: `todo_session=${TOKEN}` } });
-      expect(response.status).toBe(504);
-      expect(await response.json()).toEqual({ detail: 'The server took too long to answer. Please try again.' });
+      const response = await gateway.call('/api/tasks', { headers: { cookie: `todo_session=${TOKEN}` } });
+      return { status: response.status, body: (await response.json()) as unknown };
     } finally {
-      await slow.close();
-      hanging.closeAllConnections();
-      hanging.close();
+      await gateway.close();
+      backend.closeAllConnections();
+      backend.close();
     }
+  }
+
+  it('answers 504 when the backend does not answer within the timeout', async () => {
+    const answer = await listThrough(() => undefined, { backendTimeoutMs: 300 });
+    expect(answer.status).toBe(504);
+    expect(answer.body).toEqual({ detail: 'The server took too long to answer. Please try again.' });
   });
 
   it('answers 502 when the backend breaks off in the middle of a JSON answer, sending none of it', async () => {
-    const { frontendConfig } = await import('../lib/server/config');
     // Headers promising 1,000 bytes, ten of them, then the connection gone.
-    const broken = await import('node:http').then(({ createServer }) =>
-      createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
-        res.write('{"tasks":[');
-        setTimeout(() => res.socket?.destroy(), 20);
-      }),
-    );
-    await new Promise<void>((resolve) => broken.listen(0, '127.0.0.1', resolve));
-    const gateway = await startGateway({ ...frontendConfig(), backendUrl: `http://127.0.0.1:${(broken.address() as { port: number }).port}` });
-    try {
-      const response = await gateway.call('/api/tasks', { headers: { cookie: `todo_session=${TOKEN}` } });
-      expect(response.status).toBe(502);
-      expect(await response.json()).toEqual({ detail: 'The server is unreachable right now. Please try again shortly.' });
-    } finally {
-      await gateway.close();
-      broken.closeAllConnections();
-      broken.close();
-    }
+    const answer = await listThrough((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"tasks":[');
+      setTimeout(() => res.socket?.destroy(), 20);
+    });
+    expect(answer.status).toBe(502);
+    expect(answer.body).toEqual({ detail: 'The server is unreachable right now. Please try again shortly.' });
   });
 });
