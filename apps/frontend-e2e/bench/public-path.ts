@@ -45,6 +45,15 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const check = process.argv.includes('--check');
 const say = (message: string) => console.log(`[bench] ${message}`);
 
+const runningBackend = process.env.BENCH_BACKEND_URL;
+const runningFrontend = process.env.BENCH_FRONTEND_URL;
+if (Boolean(runningBackend) !== Boolean(runningFrontend)) {
+  console.error('[bench] BENCH_BACKEND_URL and BENCH_FRONTEND_URL go together: set both to measure running servers, or neither to start them here');
+  process.exit(1);
+}
+// The chat turn needs the scripted model, which only servers started here talk to.
+const startedHere = !runningBackend;
+
 const missing = missingPrerequisites().filter((line) => !line.includes('chromium'));
 if (missing.length > 0) {
   console.error(`[bench] ${missing.join('; ')}`);
@@ -95,8 +104,6 @@ try {
   type Measured = { url: string; pid?: number };
   let backend: Measured;
   let frontends: { name: string; server: Measured }[];
-  const runningBackend = process.env.BENCH_BACKEND_URL;
-  const runningFrontend = process.env.BENCH_FRONTEND_URL;
   if (runningBackend && runningFrontend) {
     const pid = (value: string | undefined) => (value ? Number(value) : undefined);
     backend = { url: runningBackend.replace(/\/+$/, ''), pid: pid(process.env.BENCH_BACKEND_PID) };
@@ -141,8 +148,6 @@ try {
     frontends = startedFrontends.map(({ name, server }) => ({ name, server: { url: server.url, pid: server.process.pid } }));
   }
   const front = frontends[0].server.url;
-  // The chat turn needs the scripted model, which only servers started here talk to.
-  const startedHere = !runningBackend || !runningFrontend;
   const email = `bench-${randomBytes(4).toString('hex')}@example.com`;
   await json(`${front}/api/auth/register`, { method: 'POST', body: JSON.stringify({ name: 'Bench', email, password: 'bench-password' }) });
   const login = await json(`${front}/api/auth/login`, { method: 'POST', body: JSON.stringify({ email, password: 'bench-password' }) });
