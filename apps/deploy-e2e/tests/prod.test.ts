@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INGRESS_CLASS, manifestDigest } from '@todo/sandbox-cluster';
 import { BrowserClient, steadyStream, type Task } from './support/browser-client.js';
-import { getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, say, setting, waitFor, type PodState } from './support/cluster.js';
+import { clusterNodes, getJson, kubectl, nodeAddress, releasePods, resolveTarget, run, runAsync, say, setting, waitFor, type PodState } from './support/cluster.js';
 import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } from './support/deploy.js';
 import { externalPostgresManifests, LLM_NAME, offlinePostgresImage, POSTGRES_NAME, prodOverlayValues, startScriptedLlm } from './support/fixtures.js';
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
@@ -138,7 +138,32 @@ function runningExactly(images: Record<App, string>): PodState[] | undefined {
 }
 
 function describePods(list: PodState[]) {
-  return list.map((p) => `${p.name} ${p.ready ? 'Ready' : 'not ready'} ${p.image} (imageID ${p.imageID || 'none'})`).join('\n');
+  return list.map((p) => `${p.name} ${p.ready ? 'Ready' : 'not ready'} on ${p.node || 'no node'} ${p.image} (imageID ${p.imageID || 'none'})`).join('\n');
+}
+
+/** The nodes each app's pods run on. */
+const nodesOf = (list: PodState[]) => Object.fromEntries(APPS.map((app) => [app, list.filter((p) => p.component === app).map((p) => p.node).sort()])) as Record<App, string[]>;
+
+/**
+ * The node the suite keeps its dependencies (the external database, the scripted model) on, and so never drains:
+ * the first by name. The suite needs a second one for its replicas to spread to and for it to drain.
+ */
+function dependencyNode(): string {
+  const nodes = clusterNodes(target);
+  if (nodes.length < 2) {
+    throw new Error(
+      `the production suite needs a cluster of at least 2 nodes (replicas on different nodes, a node drained under load); ${target.context} has ${nodes.length}` +
+        (target.sandbox ? ": 'npx nx run sandbox-cluster:down', then 'npx nx run sandbox-cluster:up --nodes=2'" : ''),
+    );
+  }
+  return nodes[0].name;
+}
+
+/** `kubectl create` of an Eviction for `pod`: the API's answer (refused with 429 when a PodDisruptionBudget allows no more). */
+function evict(pod: string) {
+  const eviction = { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: pod, namespace: NAMESPACE } };
+  const result = run(target, 'kubectl', ['--context', target.context, 'create', '--raw', `/api/v1/namespaces/${NAMESPACE}/pods/${pod}/eviction`, '-f', '-'], { input: JSON.stringify(eviction), allowFailure: true });
+  return { accepted: result.status === 0, answer: (result.stderr || result.stdout).trim() };
 }
 
 function helmHistory(): { revision: number; status: string; description: string }[] {
@@ -150,6 +175,8 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   let images = {} as Record<App, string>;
   let tasks: Task[] = [];
   const user = newUser('prod');
+  /** Where the database and the model run (set in step 1). */
+  let keptNode = '';
 
   /**
    * A deploy that must fail: non-zero exit within BROKEN_DEPLOY_LIMIT_S, every `causes` pattern in its output,
@@ -201,10 +228,12 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   it(
     '1. runs an external PostgreSQL in its own namespace, from the registry, that accepts connections through its Service',
     timed('external database', async () => {
+      keptNode = dependencyNode();
+      say(`nodes: ${clusterNodes(target).map((node) => node.name).join(', ')}; the database and the scripted model run on ${keptNode}`);
       const local = setting('POSTGRES_IMAGE') ?? offlinePostgresImage(target);
       const image = await push(local, 'todo-app/postgres', local.slice(local.lastIndexOf(':') + 1));
       run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], {
-        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: externalPostgresManifests(DEPENDENCIES, image, DB_PASSWORD, NAMESPACE) }),
+        input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: externalPostgresManifests(DEPENDENCIES, image, DB_PASSWORD, NAMESPACE, { 'kubernetes.io/hostname': keptNode }) }),
       });
       await waitFor(`PostgreSQL in ${DEPENDENCIES} Ready`, () => (getJson(target, DEPENDENCIES, ['get', 'deployment', POSTGRES_NAME]).status.readyReplicas === 1 ? true : undefined));
       const host = `${POSTGRES_NAME}.${DEPENDENCIES}.svc.cluster.local`;
@@ -215,7 +244,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    '2. deploys backend then frontend with TODO_REGISTRY and the todo-secrets Secret: 2 Ready replicas each with PDBs, every pod on <registry>/todo-app/<app>@<pushed digest>',
+    '2. deploys backend then frontend with TODO_REGISTRY and the todo-secrets Secret: 2 Ready replicas each with PDBs, on different nodes, every pod on <registry>/todo-app/<app>@<pushed digest>',
     timed('secret and deploy both', async () => {
       const made = todoSecrets(DATABASE_URL, ['--generate-jwt-secret-key']);
       expect(made).toMatch(/created/);
@@ -231,9 +260,12 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       expect(outputs.join('\n'), 'images go through the registry, not load-image').not.toContain('load-image');
       images = { backend: await pushedImage('backend'), frontend: await pushedImage('frontend') };
       say(`pushed: ${images.backend}, ${images.frontend}`);
-      await waitFor('2 Ready pods per app, each on its pushed digest', () => runningExactly(images), { timeoutMs: 240_000 }).catch((error: Error) => {
+      const running = await waitFor('2 Ready pods per app, each on its pushed digest', () => runningExactly(images), { timeoutMs: 240_000 }).catch((error: Error) => {
         throw new Error(`${error.message}\npods now:\n${describePods(pods())}`);
       });
+      const placed = nodesOf(running);
+      say(`placement: ${APPS.map((app) => `${app} on ${placed[app].join(' and ')}`).join('; ')}`);
+      for (const app of APPS) expect(new Set(placed[app]).size, `the 2 ${app} replicas on different nodes (the chart's topologySpreadConstraints):\n${describePods(running)}`).toBe(2);
 
       for (const app of APPS) {
         const deployment = getJson(target, NAMESPACE, ['get', 'deployment', `${RELEASE}-${app}`]);
@@ -253,7 +285,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   it(
     '3. serves a user through the frontend Service: register, log in, task CRUD and a chat turn with the scripted model',
     timed('user flows', async () => {
-      await startScriptedLlm(target, DEPENDENCIES, images.backend);
+      await startScriptedLlm(target, DEPENDENCIES, images.backend, { 'kubernetes.io/hostname': keptNode });
       const service = getJson(target, NAMESPACE, ['get', 'service', FRONTEND]);
       // The sandbox cluster's host reaches ClusterIPs through kube-proxy's iptables rules (nat OUTPUT);
       // elsewhere the overlay made the Service a NodePort.
@@ -510,7 +542,79 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
   );
 
   it(
-    "11. helm uninstall leaves nothing but the user's Secrets (credentials, TLS): no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
+    '11. drains a node while loops send requests: 0 failed requests, one Ready replica per app at every moment (the PDBs), the pods moved off the node; after uncordon, an eviction past a PDB is refused',
+    timed('node drain under load', async () => {
+      const before = pods();
+      const hosted = (node: string) => before.filter((p) => p.node === node).length;
+      const [drained] = clusterNodes(target).map((node) => node.name).filter((node) => node !== keptNode && hosted(node) > 0).sort((a, b) => hosted(b) - hosted(a));
+      if (!drained) throw new Error(`no node other than ${keptNode} (the database's) runs a replica of the release:\n${describePods(before)}`);
+      say(`draining ${drained}, which runs ${before.filter((p) => p.node === drained).map((p) => p.name).join(', ')}`);
+      // A pod no controller manages stops a drain (kubectl drain refuses it without --force); step 5's probe has done its work.
+      run(target, 'kubectl', ['--context', target.context, '-n', OUTSIDER, 'delete', 'pod', PROBE_NAME, '--ignore-not-found', '--wait=true']);
+
+      const timeline: string[] = [];
+      const lowest: Record<App, number> = { backend: 2, frontend: 2 };
+      const begun = Date.now();
+      let sampling = true;
+      const sample = () => {
+        const now = pods();
+        const ready = Object.fromEntries(APPS.map((app) => [app, now.filter((p) => p.component === app && p.ready)])) as Record<App, PodState[]>;
+        for (const app of APPS) lowest[app] = Math.min(lowest[app], ready[app].length);
+        timeline.push(`${((Date.now() - begun) / 1000).toFixed(1)}s: ${APPS.map((app) => `${app} ${ready[app].length} Ready (${ready[app].map((p) => p.node).join(', ') || 'none'})`).join(', ')}`);
+      };
+      const sampler = (async () => {
+        while (sampling) {
+          sample();
+          await sleep(500);
+        }
+      })();
+      const load = steadyStream(browser, 3);
+      let drainOutput = '';
+      try {
+        const drain = await runAsync(target, 'kubectl', ['--context', target.context, 'drain', drained, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=300s']);
+        drainOutput = `${drain.stdout}${drain.stderr}`;
+        await waitFor(`2 Ready pods per app again, none on ${drained}`, () => {
+          const now = runningExactly(images);
+          return now && now.every((p) => p.node !== drained) ? true : undefined;
+        }, { timeoutMs: 180_000, intervalMs: 1000 });
+      } finally {
+        await load.stop();
+        sampling = false;
+        await sampler;
+        run(target, 'kubectl', ['--context', target.context, 'uncordon', drained], { allowFailure: true });
+      }
+      for (const line of drainOutput.trim().split('\n')) say(`    | ${line}`);
+      for (const line of timeline) say(`  ${line}`);
+      say(`drain of ${drained}: ${load.sent} requests, ${load.failures.length} failed; fewest Ready replicas meanwhile: ${APPS.map((app) => `${app} ${lowest[app]}`).join(', ')}`);
+      expect(load.failures, 'requests that failed while the node was drained').toEqual([]);
+      for (const app of APPS) expect(lowest[app], `${app}: Ready replicas never below what its PDB keeps (maxUnavailable 1 of 2)`).toBeGreaterThanOrEqual(1);
+      expect(drainOutput).toMatch(new RegExp(`node/${drained} drained`));
+
+      // The budget itself, on the API: of two evictions back to back, the first is let through, the second
+      // (its replacement not Ready yet) is refused. Under load again, with the node back, so the evicted ones spread.
+      const again = steadyStream(browser, 2);
+      try {
+        for (const app of APPS) {
+          const [first, second] = pods().filter((p) => p.component === app && p.ready);
+          const allowed = evict(first.name);
+          const refused = evict(second.name);
+          say(`${app}: evicting ${first.name}: ${allowed.accepted ? 'accepted' : `refused (${allowed.answer})`}; then ${second.name}: ${refused.accepted ? 'accepted' : `refused (${refused.answer})`}`);
+          expect(allowed.accepted, `the first eviction of a ${app} pod, within the PDB: ${allowed.answer}`).toBe(true);
+          expect(refused.accepted, `the second eviction of a ${app} pod, past the PDB`).toBe(false);
+          expect(refused.answer).toMatch(/disruption budget/);
+        }
+        await waitFor('2 Ready pods per app after the evictions', () => runningExactly(images), { timeoutMs: 180_000 });
+      } finally {
+        await again.stop();
+      }
+      say(`evictions: ${again.sent} requests, ${again.failures.length} failed; placement now ${JSON.stringify(nodesOf(pods()))}`);
+      expect(again.failures, 'requests that failed around the evictions').toEqual([]);
+      expect(await tasksWhenServed(browser)).toEqual(tasks);
+    }),
+  );
+
+  it(
+    "12. helm uninstall leaves nothing but the user's Secrets (credentials, TLS): no Jobs, hook Secrets, ServiceAccounts, ConfigMaps or release records",
     timed('uninstall', async () => {
       helm.run(['uninstall', RELEASE, '--wait', '--timeout', '5m']);
       const kinds = run(target, 'kubectl', ['--context', target.context, 'api-resources', '--verbs=list', '--namespaced', '-o', 'name']).stdout.trim().split('\n').filter((kind) => kind && !kind.startsWith('events'));

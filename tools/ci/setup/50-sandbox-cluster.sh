@@ -34,8 +34,10 @@ if [ "$SANDBOX_CLUSTER_UP" != "1" ]; then
     "(with SANDBOX_CLUSTER_UP=0 they are reported as skipped; otherwise they fail unless DEPLOY_E2E_CONTEXT names one)"
   exit 0
 fi
-echo "sandbox-cluster: starting (cached binaries: ~1-2 min; a cold build compiles Kubernetes, see docs/sandbox-cluster.md)"
-out=$(node tools/sandbox-cluster/src/cli.mjs up) || { echo "sandbox-cluster: up failed (see the messages above)" >&2; exit 1; }
+# Two nodes, so the production suite sees replicas spread over nodes and a node drained under load.
+nodes=${SANDBOX_CLUSTER_NODES:-2}
+echo "sandbox-cluster: starting with $nodes nodes (cached binaries: ~1-2 min; a cold build compiles Kubernetes, see docs/sandbox-cluster.md)"
+out=$(node tools/sandbox-cluster/src/cli.mjs up --nodes="$nodes") || { echo "sandbox-cluster: up failed (see the messages above)" >&2; exit 1; }
 echo "$out"
 mkdir -p dist/test-results
 {

@@ -1,12 +1,13 @@
 // Command-line parsing for `node src/cli.mjs <command> [options]` (what the Nx targets run).
 import { parseArgs } from 'node:util';
+import { MAX_NODES } from './layout.mjs';
 
 export const COMMANDS = ['up', 'down', 'status', 'load-image', 'smoke', 'build'];
 
 export class UsageError extends Error {}
 
 export const USAGE = `usage: sandbox-cluster <command> [options]
-  up                      build the binaries if needed, start the cluster, wait until it is Ready
+  up [--nodes=N]          build the binaries if needed, start the cluster with N nodes (default 1, at most ${MAX_NODES}), wait until every node is Ready
   down                    stop every component and delete the cluster state (keeps the binary cache)
   status                  show each component and the node
   load-image --image=REF  copy a local Docker image into the cluster's containerd (repeatable)
@@ -18,7 +19,7 @@ options:
 
 /**
  * @param {string[]} argv arguments after the script name
- * @returns {{ command: string, images: string[], timeoutMs: number, keepOnFailure: boolean }}
+ * @returns {{ command: string, images: string[], nodes: number, timeoutMs: number, keepOnFailure: boolean }}
  */
 export function parseCommandLine(argv) {
   let parsed;
@@ -29,6 +30,7 @@ export function parseCommandLine(argv) {
       options: {
         image: { type: 'string', multiple: true },
         timeout: { type: 'string' },
+        nodes: { type: 'string' },
         'keep-on-failure': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -47,5 +49,8 @@ export function parseCommandLine(argv) {
   if (command !== 'load-image' && images.length > 0) throw new UsageError(`--image only applies to load-image, not ${command}`);
   const timeoutSeconds = values.timeout === undefined ? 180 : Number(values.timeout);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
-  return { command, images, timeoutMs: timeoutSeconds * 1000, keepOnFailure: values['keep-on-failure'] ?? false };
+  if (command !== 'up' && values.nodes !== undefined) throw new UsageError(`--nodes only applies to up, not ${command}`);
+  const nodes = values.nodes === undefined ? 1 : Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) throw new UsageError(`--nodes must be a whole number from 1 to ${MAX_NODES}, got "${values.nodes}"`);
+  return { command, images, nodes, timeoutMs: timeoutSeconds * 1000, keepOnFailure: values['keep-on-failure'] ?? false };
 }

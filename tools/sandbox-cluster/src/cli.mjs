@@ -5,7 +5,7 @@ import { teardown } from './down.mjs';
 import { clusterImages, importImage, normalizeImageRef } from './images.mjs';
 import { clusterAddresses, clusterPaths } from './layout.mjs';
 import { socketAccepts } from './probes.mjs';
-import { cachedBin } from './running.mjs';
+import { cachedBin, recordedNodes } from './running.mjs';
 import { smoke } from './smoke.mjs';
 import { status } from './status.mjs';
 import { buildBinaries, ComponentError, say, tail, up } from './up.mjs';
@@ -20,7 +20,7 @@ async function main() {
       return 0;
     }
     case 'up': {
-      const { kubeconfig, bin, registry } = await up({ paths, cluster, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
+      const { kubeconfig, bin, registry } = await up({ paths, cluster, nodes: options.nodes, timeoutMs: options.timeoutMs, keepOnFailure: options.keepOnFailure });
       console.log(`export KUBECONFIG=${kubeconfig}`);
       // kubectl built with the cluster, for tools that call `kubectl` (nx deploy, helm needs only KUBECONFIG)
       console.log(`export PATH=${bin}:$PATH`);
@@ -36,23 +36,28 @@ async function main() {
     case 'smoke': {
       const bin = cachedBin(paths.cache);
       if (!bin || !(await socketAccepts(paths.containerdSocket))) throw new ComponentError('smoke', "the cluster is not up; run 'npx nx run sandbox-cluster:up' first");
-      const results = await smoke({ paths, cluster, bin });
+      const results = await smoke({ paths, cluster, bin, nodes: recordedNodes(paths, cluster) });
       const failed = results.filter((result) => !result.ok).length;
       console.log(`${results.length - failed} passed, ${failed} failed`);
       return failed ? 1 : 0;
     }
     case 'status':
-      return (await status({ paths, cluster, bin: cachedBin(paths.cache) })) ? 0 : 1;
+      return (await status({ paths, cluster, bin: cachedBin(paths.cache), nodes: recordedNodes(paths, cluster) })) ? 0 : 1;
     case 'load-image': {
-      if (!(await socketAccepts(paths.containerdSocket))) {
-        throw new ComponentError('containerd', `the cluster's containerd is not running at ${paths.containerdSocket}; run 'npx nx run sandbox-cluster:up' first`);
+      // Into every node's containerd, so a pod finds the image wherever the scheduler puts it.
+      const nodes = recordedNodes(paths, cluster);
+      for (const node of nodes) {
+        if (!(await socketAccepts(node.containerdSocket))) {
+          throw new ComponentError('containerd', `the containerd of node ${node.name} is not running at ${node.containerdSocket}; run 'npx nx run sandbox-cluster:up' first`);
+        }
       }
       for (const ref of options.images) {
         const started = Date.now();
-        await importImage(ref, paths.containerdSocket);
+        await importImage(ref, nodes.map((node) => node.containerdSocket));
         const name = normalizeImageRef(ref);
-        if (!clusterImages(paths.containerdSocket).includes(name)) throw new ComponentError('containerd', `${ref} was imported but containerd does not list ${name}`);
-        say(`loaded ${ref} as ${name} (${((Date.now() - started) / 1000).toFixed(1)}s); use imagePullPolicy: Never or IfNotPresent`);
+        const without = nodes.filter((node) => !clusterImages(node.containerdSocket).includes(name));
+        if (without.length) throw new ComponentError('containerd', `${ref} was imported but the containerd of ${without.map((node) => node.name).join(', ')} does not list ${name}`);
+        say(`loaded ${ref} as ${name} into ${nodes.length === 1 ? 'the node' : `all ${nodes.length} nodes`} (${((Date.now() - started) / 1000).toFixed(1)}s); use imagePullPolicy: Never or IfNotPresent`);
       }
       return 0;
     }

@@ -1,5 +1,7 @@
 // The cluster's processes in start order: how each one is started and how we know it is ready.
 import { join } from 'node:path';
+import { KUBE_PROXY_HEALTHZ_PORT, KUBELET_HEALTHZ_PORT } from './configs.mjs';
+import { nodeLayout } from './layout.mjs';
 
 /**
  * @typedef {{ kind: 'http', url: string, insecure?: boolean, clientCert?: boolean } | { kind: 'socket', path: string }} Probe
@@ -11,13 +13,30 @@ import { join } from 'node:path';
 /** Binaries for reading the components' names, PIDs and probes only (status, a running cluster's check). */
 export const UNBUILT = /** @type {Binaries} */ ({ bin: '/nonexistent', programs: { registry: '/nonexistent', 'kube-router': '/nonexistent', traefik: '/nonexistent' } });
 
+/** The components every node runs, in start order; another node's are named `<component>.<node>`. */
+export const NODE_COMPONENTS = ['containerd', 'kubelet', 'kube-proxy', 'kube-router'];
+
+/**
+ * The control plane, the registry, each node's components and Traefik.
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ * @param {Binaries} binaries
+ * @param {import('./layout.mjs').Node[]} [nodes] the first alone unless given
+ * @returns {Component[]}
+ */
+export function components(paths, cluster, binaries, nodes = [nodeLayout(paths, cluster, 1)]) {
+  const all = controlPlane(paths, cluster, binaries);
+  const traefik = all.pop();
+  return [...all, ...nodes.flatMap((node) => nodeComponents(paths, cluster, binaries, node)), ...(traefik ? [traefik] : [])];
+}
+
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster
  * @param {Binaries} binaries
  * @returns {Component[]}
  */
-export function components(paths, cluster, { bin, programs }) {
+function controlPlane(paths, cluster, { bin, programs }) {
   const pki = (/** @type {string} */ file) => join(paths.pki, file);
   const cfg = (/** @type {string} */ file) => join(paths.config, file);
   const api = `https://127.0.0.1:${cluster.apiPort}`;
@@ -97,47 +116,6 @@ export function components(paths, cluster, { bin, programs }) {
       hint: `is ${cluster.registry} free (ss -ltnp)?`,
     },
     {
-      name: 'containerd',
-      command: '/usr/bin/containerd',
-      args: [`--config=${cfg('containerd.toml')}`],
-      probe: { kind: 'socket', path: paths.containerdSocket },
-      hint: 'is Debian containerd installed (apt-get install containerd runc)?',
-    },
-    {
-      name: 'kubelet',
-      command: join(bin, 'kubelet'),
-      args: [
-        `--config=${cfg('kubelet.yaml')}`, `--kubeconfig=${pki('kubelet.kubeconfig')}`,
-        `--hostname-override=${cluster.nodeName}`, `--node-ip=${cluster.nodeIp}`, `--root-dir=${paths.kubeletRoot}`,
-        '--v=1',
-      ],
-      probe: { kind: 'http', url: 'http://127.0.0.1:10248/healthz' },
-      hint: 'look for cgroup or container runtime errors in the log',
-    },
-    {
-      name: 'kube-proxy',
-      command: join(bin, 'kube-proxy'),
-      args: [`--config=${cfg('kube-proxy.yaml')}`, '--v=1'],
-      probe: { kind: 'http', url: 'http://127.0.0.1:10256/healthz' },
-      hint: 'look for iptables errors in the log (is the conntrack package installed?)',
-    },
-    {
-      // kube-router's network policy controller alone: each NetworkPolicy becomes iptables chains and ipsets
-      // on this node (the bridge CNI does not enforce policies). Pod traffic crosses the CNI bridge, so the
-      // rules see it through br_netfilter (bridge-nf-call-iptables, set by setUpHostNetwork).
-      name: 'kube-router',
-      command: programs['kube-router'],
-      args: [
-        '--run-firewall=true', '--run-router=false', '--run-service-proxy=false',
-        `--kubeconfig=${pki('kube-router.kubeconfig')}`, `--hostname-override=${cluster.nodeName}`,
-        `--service-cluster-ip-range=${cluster.serviceCidr}`, '--service-node-port-range=30000-32767',
-        '--enable-ipv4=true', '--enable-ipv6=false',
-        `--health-port=${cluster.kubeRouterHealthPort}`, '--metrics-port=0', '--v=1',
-      ],
-      probe: { kind: 'http', url: `http://127.0.0.1:${cluster.kubeRouterHealthPort}/healthz` },
-      hint: 'look for iptables or ipset errors in the log (is the ipset package installed?)',
-    },
-    {
       // The Ingress controller, on loopback: :443 terminates TLS with the Ingresses' Secrets and sends each
       // request to a ready pod of the Service (its EndpointSlices); :80 answers a permanent redirect to https.
       // X-Forwarded-* from clients are replaced, not trusted (Traefik's default).
@@ -157,3 +135,70 @@ export function components(paths, cluster, { bin, programs }) {
     },
   ];
 }
+
+/**
+ * One node's containerd, kubelet, kube-proxy and kube-router. Another node's run in its network namespace
+ * (`nsenter --net`, which execs them: the recorded PID is the component's), with their own configs and identities.
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ * @param {Binaries} binaries
+ * @param {import('./layout.mjs').Node} node
+ * @returns {Component[]}
+ */
+export function nodeComponents(paths, cluster, { bin, programs }, node) {
+  const pki = (/** @type {string} */ file) => join(paths.pki, file);
+  const cfg = (/** @type {string} */ file) => join(node.config, file);
+  /** @type {Component[]} */
+  const list = [
+    {
+      name: 'containerd',
+      command: '/usr/bin/containerd',
+      args: [`--config=${cfg('containerd.toml')}`],
+      probe: { kind: 'socket', path: node.containerdSocket },
+      hint: 'is Debian containerd installed (apt-get install containerd runc)?',
+    },
+    {
+      name: 'kubelet',
+      command: join(bin, 'kubelet'),
+      args: [
+        `--config=${cfg('kubelet.yaml')}`, `--kubeconfig=${pki(`kubelet${node.suffix}.kubeconfig`)}`,
+        `--hostname-override=${node.name}`, `--node-ip=${node.ip}`, `--root-dir=${node.kubeletRoot}`,
+        '--v=1',
+      ],
+      probe: { kind: 'http', url: `http://${node.healthHost}:${KUBELET_HEALTHZ_PORT}/healthz` },
+      hint: 'look for cgroup or container runtime errors in the log',
+    },
+    {
+      name: 'kube-proxy',
+      command: join(bin, 'kube-proxy'),
+      args: [`--config=${cfg('kube-proxy.yaml')}`, '--v=1'],
+      probe: { kind: 'http', url: `http://${node.healthHost}:${KUBE_PROXY_HEALTHZ_PORT}/healthz` },
+      hint: 'look for iptables errors in the log (is the conntrack package installed?)',
+    },
+    {
+      // kube-router's network policy controller alone: each NetworkPolicy becomes iptables chains and ipsets
+      // on this node (the bridge CNI does not enforce policies). Pod traffic crosses the CNI bridge, so the
+      // rules see it through br_netfilter (bridge-nf-call-iptables, set by setUpHostNetwork).
+      name: 'kube-router',
+      command: programs['kube-router'],
+      args: [
+        '--run-firewall=true', '--run-router=false', '--run-service-proxy=false',
+        `--kubeconfig=${pki(`kube-router${node.suffix}.kubeconfig`)}`, `--hostname-override=${node.name}`,
+        `--service-cluster-ip-range=${cluster.serviceCidr}`, '--service-node-port-range=30000-32767',
+        '--enable-ipv4=true', '--enable-ipv6=false',
+        `--health-port=${cluster.kubeRouterHealthPort}`, '--metrics-port=0', '--v=1',
+      ],
+      probe: { kind: 'http', url: `http://${node.healthHost}:${cluster.kubeRouterHealthPort}/healthz` },
+      hint: 'look for iptables or ipset errors in the log (is the ipset package installed?)',
+    },
+  ];
+  if (!node.netns) return list;
+  return list.map((component) => ({
+    ...component,
+    name: `${component.name}${node.suffix}`,
+    command: NSENTER,
+    args: [`--net=/run/netns/${node.netns}`, '--', component.command, ...component.args],
+  }));
+}
+
+const NSENTER = '/usr/bin/nsenter';

@@ -2,17 +2,18 @@
 import { COREDNS_IMAGE, INGRESS_CLASS, METRICS_SERVER_IMAGE, PAUSE_IMAGE } from './layout.mjs';
 
 /**
- * A containerd of our own, beside dockerd's (which runs with CRI disabled).
+ * A containerd of our own per node, beside dockerd's (which runs with CRI disabled).
  * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Node} node
  */
-export function containerdConfig(paths) {
+export function containerdConfig(paths, node) {
   return `version = 2
-root = "${paths.containerdRoot}"
-state = "${paths.containerdState}"
+root = "${node.containerdRoot}"
+state = "${node.containerdState}"
 [grpc]
-  address = "${paths.containerdSocket}"
+  address = "${node.containerdSocket}"
 [plugins."io.containerd.internal.v1.opt"]
-  path = "${paths.containerdRoot}/opt"
+  path = "${node.containerdRoot}/opt"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "${PAUSE_IMAGE}"
   systemd_cgroup = false
@@ -29,30 +30,37 @@ state = "${paths.containerdState}"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
         SystemdCgroup = false
         BinaryName = "/usr/sbin/runc"
-        Root = "${paths.runcRoot}"
+        Root = "${node.runcRoot}"
   [plugins."io.containerd.grpc.v1.cri".cni]
     bin_dir = "${paths.cniBinDir}"
-    conf_dir = "${paths.cniConfDir}"
+    conf_dir = "${node.cniConfDir}"
     max_conf_num = 1
   # Registries the kubelet's pulls may use: one <host:port>/hosts.toml each (registryHostsToml).
   [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "${paths.registryHostsDir}"
+    config_path = "${node.registryHostsDir}"
 `;
 }
 
 /**
- * containerd's hosts.toml for the sandbox registry: plain HTTP on loopback (the node's containerd runs
- * on the host network, so 127.0.0.1 is the host's). Lives at <registryHostsDir>/<host:port>/hosts.toml.
+ * containerd's hosts.toml for the sandbox registry: plain HTTP on loopback. The first node's containerd runs on
+ * the host network, so 127.0.0.1 is the host's; another node's loopback is its own, so it pulls through the
+ * first node's address on the node bridge, which the host forwards to the registry (registryForward in host.mjs).
+ * Lives at <registryHostsDir>/<host:port>/hosts.toml; pods name the image `<cluster.registry>/…` on every node.
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node} node
  */
-export function registryHostsToml(cluster) {
+export function registryHostsToml(cluster, node) {
+  const reached = node.netns ? `${cluster.nodeIp}:${registryPort(cluster)}` : cluster.registry;
   return `# The sandbox cluster's registry (tools/sandbox-cluster): pull and resolve over plain HTTP.
 server = "http://${cluster.registry}"
 
-[host."http://${cluster.registry}"]
+[host."http://${reached}"]
   capabilities = ["pull", "resolve"]
 `;
 }
+
+/** The registry's port. @param {import('./layout.mjs').Cluster} cluster */
+export const registryPort = (cluster) => Number(cluster.registry.slice(cluster.registry.lastIndexOf(':') + 1));
 
 /**
  * distribution's registry configuration: filesystem storage under the cluster's state, loopback only,
@@ -89,11 +97,13 @@ health:
 
 /**
  * Bridge networking for the node's pod CIDR; the firewall plugin lets pod traffic past Docker's
- * FORWARD DROP policy.
- * @param {import('./layout.mjs').Paths} paths
+ * FORWARD DROP policy. No masquerading: a pod reaches a pod on another node with its own address (the
+ * Kubernetes network model, and what NetworkPolicies match on); nothing of a pod's leaves the machine anyway
+ * (the guard rules of host.mjs).
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node} node
  */
-export function cniConflist(paths, cluster) {
+export function cniConflist(cluster, node) {
   return JSON.stringify(
     {
       cniVersion: '1.0.0',
@@ -103,12 +113,12 @@ export function cniConflist(paths, cluster) {
           type: 'bridge',
           bridge: cluster.cniBridge,
           isGateway: true,
-          ipMasq: true,
+          ipMasq: false,
           hairpinMode: true,
           ipam: {
             type: 'host-local',
-            dataDir: paths.cniIpamDir,
-            ranges: [[{ subnet: cluster.nodePodCidr, gateway: cluster.podGateway }]],
+            dataDir: node.cniIpamDir,
+            ranges: [[{ subnet: node.podCidr, gateway: node.podGateway }]],
             routes: [{ dst: '0.0.0.0/0' }],
           },
         },
@@ -124,24 +134,27 @@ export function cniConflist(paths, cluster) {
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node} node
  */
-export function kubeletConfig(paths, cluster) {
+export function kubeletConfig(paths, cluster, node) {
   return `apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: ${cluster.nodeIp}
-healthzBindAddress: 127.0.0.1
-healthzPort: 10248
+address: ${node.ip}
+healthzBindAddress: ${node.healthHost}
+healthzPort: ${KUBELET_HEALTHZ_PORT}
 readOnlyPort: 0
-tlsCertFile: ${paths.pki}/kubelet.crt
-tlsPrivateKeyFile: ${paths.pki}/kubelet.key
+tlsCertFile: ${paths.pki}/kubelet${node.suffix}.crt
+tlsPrivateKeyFile: ${paths.pki}/kubelet${node.suffix}.key
 authentication:
   anonymous: {enabled: false}
   webhook: {enabled: true}
   x509: {clientCAFile: ${paths.pki}/ca.crt}
 authorization: {mode: Webhook}
 cgroupDriver: cgroupfs
+cgroupRoot: ${node.cgroupRoot}
 failCgroupV1: false
-containerRuntimeEndpoint: unix://${paths.containerdSocket}
+containerRuntimeEndpoint: unix://${node.containerdSocket}
+podLogsDir: ${node.podLogsDir}
 clusterDomain: ${cluster.clusterDomain}
 clusterDNS: [${cluster.dnsServiceIp}]
 resolvConf: /etc/resolv.conf
@@ -153,20 +166,24 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%", nodefs.inodesFree: "1%"}
 maxPods: 110
-podCIDR: ${cluster.nodePodCidr}
+podCIDR: ${node.podCidr}
 `;
 }
+
+export const KUBELET_HEALTHZ_PORT = 10248;
+export const KUBE_PROXY_HEALTHZ_PORT = 10256;
 
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node} node
  */
-export function kubeProxyConfig(paths, cluster) {
+export function kubeProxyConfig(paths, cluster, node) {
   return `apiVersion: kubeproxy.config.k8s.io/v1alpha1
 kind: KubeProxyConfiguration
-clientConnection: {kubeconfig: ${paths.pki}/kube-proxy.kubeconfig}
-hostnameOverride: ${cluster.nodeName}
-healthzBindAddress: 127.0.0.1:10256
+clientConnection: {kubeconfig: ${paths.pki}/kube-proxy${node.suffix}.kubeconfig}
+hostnameOverride: ${node.name}
+healthzBindAddress: ${node.healthHost}:${KUBE_PROXY_HEALTHZ_PORT}
 metricsBindAddress: 127.0.0.1:10249
 mode: iptables
 clusterCIDR: ${cluster.podCidr}
@@ -277,10 +294,18 @@ spec: {controller: traefik.io/ingress-controller}
 }
 
 /**
+ * Where the cluster's own add-ons (CoreDNS, metrics-server) run: the first node, as on a control-plane node, so
+ * that draining any other node never takes DNS or the metrics API away. One rule for both manifests.
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+const addonPlacement = (cluster) => `nodeSelector: {kubernetes.io/hostname: ${cluster.nodeName}}`;
+
+/**
  * metrics-server as its release manifest (v0.9.0 manifests/base) has it, with the locally built image and the
  * kubelets verified against the cluster CA (the kube-root-ca.crt every namespace gets) instead of trusted blindly.
+ * @param {import('./layout.mjs').Cluster} cluster
  */
-export function metricsServerManifest() {
+export function metricsServerManifest(cluster) {
   return `apiVersion: v1
 kind: ServiceAccount
 metadata: {name: metrics-server, namespace: kube-system, labels: {k8s-app: metrics-server}}
@@ -353,6 +378,7 @@ spec:
     spec:
       serviceAccountName: metrics-server
       priorityClassName: system-cluster-critical
+      ${addonPlacement(cluster)}
       containers:
       - name: metrics-server
         image: ${METRICS_SERVER_IMAGE}
@@ -460,6 +486,7 @@ spec:
     spec:
       serviceAccountName: coredns
       priorityClassName: system-cluster-critical
+      ${addonPlacement(cluster)}
       dnsPolicy: Default
       containers:
       - name: coredns

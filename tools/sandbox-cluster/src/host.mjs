@@ -1,8 +1,10 @@
 // Host plumbing around the components: the node's own bridge and address, forwarding and guard rules,
 // and a teardown that removes every trace (containers, cgroups, mounts, links, rules) but the caches.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { registryPort } from './configs.mjs';
+import { EXTRA_NODE_PREFIX } from './layout.mjs';
 import { pidsMatching, stopPid } from './processes.mjs';
 
 /** @param {string} command @param {string[]} args */
@@ -33,12 +35,24 @@ export function firewallRules(cluster, externalIfs) {
     ['-o', dev, '-s', cluster.podCidr, '-j', 'DROP'],
     ['-o', dev, '-d', cluster.podCidr, '-j', 'DROP'],
     ['-o', dev, '-d', cluster.serviceCidr, '-j', 'DROP'],
-    ['-o', dev, '-s', cluster.nodeIp, '-j', 'DROP'],
+    ['-o', dev, '-s', cluster.nodeNetwork, '-j', 'DROP'],
   ]);
   return [
     { table: 'filter', chain: 'SANDBOX-FORWARD', hook: 'FORWARD', rules: forward },
     { table: 'mangle', chain: 'SANDBOX-GUARD', hook: 'POSTROUTING', rules: guard },
+    { table: 'nat', chain: 'SANDBOX-REGISTRY', hook: 'PREROUTING', rules: [registryForward(cluster)] },
   ];
+}
+
+/**
+ * The registry listens on loopback (Docker pushes plain HTTP only there); the other nodes' containerds reach it
+ * at the first node's address on the node bridge, which this rule sends on to loopback (with route_localnet on
+ * that bridge alone).
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function registryForward(cluster) {
+  const port = String(registryPort(cluster));
+  return ['-i', cluster.nodeBridge, '-d', cluster.nodeIp, '-p', 'tcp', '--dport', port, '-j', 'DNAT', '--to-destination', cluster.registry];
 }
 
 /** @param {string} path @param {string} value */
@@ -69,9 +83,10 @@ export function restoreSysctls(file, keys = GUARDED_SYSCTLS) {
 /** @param {import('./layout.mjs').Cluster} cluster */
 export function setUpHostNetwork(cluster) {
   if (!existsSync(`/sys/class/net/${cluster.nodeBridge}`)) run('ip', ['link', 'add', cluster.nodeBridge, 'type', 'bridge']);
-  run('ip', ['addr', 'replace', `${cluster.nodeIp}/32`, 'dev', cluster.nodeBridge]);
+  run('ip', ['addr', 'replace', `${cluster.nodeIp}/${cluster.nodeNetwork.split('/')[1]}`, 'dev', cluster.nodeBridge]);
   run('ip', ['link', 'set', cluster.nodeBridge, 'up']);
   sysctl('net/ipv4/ip_forward', '1');
+  sysctl(`net/ipv4/conf/${cluster.nodeBridge}/route_localnet`, '1');
   if (existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) sysctl('net/bridge/bridge-nf-call-iptables', '1');
   for (const { table, chain, hook, rules } of firewallRules(cluster, externalInterfaces())) {
     if (!tryRun('iptables', ['-t', table, '-N', chain])) run('iptables', ['-t', table, '-F', chain]);
@@ -80,9 +95,47 @@ export function setUpHostNetwork(cluster) {
   }
 }
 
-/** Every process in the kubelet's pod cgroups (cgroupfs driver, cgroup v1 or v2). */
+/** The cgroup hierarchies' mount points (cgroup v1: one per controller; v2: /sys/fs/cgroup itself). */
+function cgroupHierarchies() {
+  let entries = [];
+  try { entries = readdirSync('/sys/fs/cgroup', { withFileTypes: true }); } catch { return []; }
+  const v1 = entries.filter((entry) => entry.isDirectory()).map((entry) => join('/sys/fs/cgroup', entry.name));
+  return existsSync('/sys/fs/cgroup/cgroup.controllers') ? ['/sys/fs/cgroup'] : v1;
+}
+
+/** The other nodes' cgroup roots (`/<sandbox-node-N>` in every hierarchy) that exist now. */
+function extraNodeCgroupRoots() {
+  return cgroupHierarchies().flatMap((hierarchy) => {
+    try {
+      return readdirSync(hierarchy).filter((entry) => entry.startsWith(EXTRA_NODE_PREFIX)).map((entry) => join(hierarchy, entry));
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * Another node's kubelet cgroup root, made in every hierarchy before it starts (the kubelet refuses a missing one);
+ * cpuset's cpus and mems are copied from the parent, as a v1 cpuset child starts without any.
+ * @param {import('./layout.mjs').Node} node
+ */
+export function makeCgroupRoot(node) {
+  for (const hierarchy of cgroupHierarchies()) {
+    const dir = join(hierarchy, node.cgroupRoot);
+    mkdirSync(dir, { recursive: true });
+    for (const file of ['cpuset.cpus', 'cpuset.mems']) {
+      if (!existsSync(join(dir, file)) || readFileSync(join(dir, file), 'utf8').trim()) continue;
+      writeFileSync(join(dir, file), readFileSync(join(hierarchy, file), 'utf8').trim());
+    }
+  }
+}
+
+/** Every process in the kubelets' pod cgroups (cgroupfs driver, cgroup v1 or v2), every node's. */
 function podProcesses() {
-  const roots = ['/sys/fs/cgroup/pids/kubepods', '/sys/fs/cgroup/memory/kubepods', '/sys/fs/cgroup/kubepods'];
+  const roots = [
+    '/sys/fs/cgroup/pids/kubepods', '/sys/fs/cgroup/memory/kubepods', '/sys/fs/cgroup/kubepods',
+    ...extraNodeCgroupRoots().map((root) => join(root, 'kubepods')),
+  ];
   /** @type {Set<number>} */
   const pids = new Set();
   const walk = (/** @type {string} */ dir) => {
@@ -107,6 +160,7 @@ function removePodCgroups() {
   try { controllers = readdirSync('/sys/fs/cgroup'); } catch { return; }
   for (const controller of controllers) remove(join('/sys/fs/cgroup', controller, 'kubepods'));
   remove('/sys/fs/cgroup/kubepods');
+  for (const root of extraNodeCgroupRoots()) remove(root);
 }
 
 /** Kills pod containers and the shims of our containerd (never dockerd's). @param {import('./layout.mjs').Paths} paths */
@@ -119,7 +173,8 @@ export async function killContainers(paths) {
     if (victims.length === 0) break;
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  const shims = pidsMatching(['containerd-shim', paths.containerdSocket]);
+  // Every node's containerd socket lies under paths.run (nodeLayout), and dockerd's does not.
+  const shims = pidsMatching(['containerd-shim', paths.run]);
   for (const pid of shims) await stopPid(pid, 2000);
   removePodCgroups();
   return { processes: killed, shims: shims.length };
@@ -166,9 +221,45 @@ export function removeHostState(paths, cluster, { keepLogs }) {
       rmSync(join(paths.state, entry), { recursive: true, force: true });
     }
   }
+  // Removing a node's network namespace removes its links, routes, rules and ipsets with it.
+  for (const netns of extraNodeNamespaces()) tryRun('ip', ['netns', 'del', netns]);
   for (const link of [cluster.cniBridge, cluster.nodeBridge]) if (existsSync(`/sys/class/net/${link}`)) tryRun('ip', ['link', 'del', link]);
   removeClusterRules();
   removeClusterIpsets();
   // The kubelet writes container logs to these fixed paths whatever its root dir.
   for (const dir of ['/var/log/pods', '/var/log/containers']) rmSync(dir, { recursive: true, force: true });
+}
+
+/** The network namespaces of other nodes that exist now (whatever count started them). */
+export function extraNodeNamespaces() {
+  const listed = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  return listed.status === 0 ? listed.stdout.split('\n').map((line) => line.split(' ')[0]).filter((name) => name.startsWith(EXTRA_NODE_PREFIX)) : [];
+}
+
+/** `ip netns exec <netns> <command>`: a command in another node's network namespace. @param {string} netns @param {string} command @param {string[]} args */
+function inNode(netns, command, args) {
+  return run('ip', ['netns', 'exec', netns, command, ...args]);
+}
+
+/**
+ * Another node's network: its namespace, a veth from it to the node bridge with the node's address, the default
+ * route through the first node, forwarding and bridge netfilter on inside (kube-router sees pod traffic on its
+ * bridge as the first node's does), and on the host a route to its pod CIDR through it.
+ * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node} node
+ */
+export function setUpNodeNetwork(cluster, node) {
+  const { netns, veth } = node;
+  if (!netns || !veth) return;
+  if (!extraNodeNamespaces().includes(netns)) run('ip', ['netns', 'add', netns]);
+  if (!existsSync(`/sys/class/net/${veth}`)) run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
+  run('ip', ['link', 'set', veth, 'master', cluster.nodeBridge, 'up']);
+  inNode(netns, 'ip', ['addr', 'replace', `${node.ip}/${cluster.nodeNetwork.split('/')[1]}`, 'dev', 'eth0']);
+  inNode(netns, 'ip', ['link', 'set', 'lo', 'up']);
+  inNode(netns, 'ip', ['link', 'set', 'eth0', 'up']);
+  inNode(netns, 'ip', ['route', 'replace', 'default', 'via', cluster.nodeIp]);
+  inNode(netns, 'sysctl', ['-q', '-w', 'net.ipv4.ip_forward=1']);
+  if (existsSync('/proc/sys/net/bridge/bridge-nf-call-iptables')) inNode(netns, 'sysctl', ['-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']);
+  run('ip', ['route', 'replace', node.podCidr, 'via', node.ip, 'dev', cluster.nodeBridge]);
+  makeCgroupRoot(node);
 }

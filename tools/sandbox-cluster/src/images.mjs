@@ -47,30 +47,33 @@ export function buildSystemImages(bin, metricsServer) {
 }
 
 /**
- * `docker save ref | ctr -n k8s.io images import -` into the cluster's containerd.
+ * `docker save ref | ctr -n k8s.io images import -` into the containerd of every node given: one `docker save`,
+ * its stream fed to one `ctr import` per node at once.
  * @param {string} ref
- * @param {string} containerdSocket
+ * @param {string | string[]} containerdSockets
  */
-export function importImage(ref, containerdSocket) {
+export function importImage(ref, containerdSockets) {
   if (!dockerHasImage(ref)) {
     return Promise.reject(new ImageError(`Docker has no image ${ref}: build it first (docker images lists what exists)`));
   }
+  const sockets = [containerdSockets].flat();
   return new Promise((resolve, reject) => {
     const save = spawn(DOCKER, ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const load = spawn('ctr', ['--address', containerdSocket, '-n', 'k8s.io', 'images', 'import', '-'], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    save.stdout.pipe(load.stdin);
+    const loads = sockets.map((socket) => spawn('ctr', ['--address', socket, '-n', 'k8s.io', 'images', 'import', '-'], { stdio: ['pipe', 'pipe', 'pipe'] }));
     let errors = '';
     save.stderr.on('data', (chunk) => (errors += chunk));
-    load.stderr.on('data', (chunk) => (errors += chunk));
-    load.stdout.resume();
-    // Both ends must have exited: ctr can finish (EOF on its stdin) before docker's exit is reported.
+    for (const load of loads) {
+      save.stdout.pipe(load.stdin);
+      load.stdin.on('error', () => { /* ctr exited early: its exit code says why */ });
+      load.stderr.on('data', (chunk) => (errors += chunk));
+      load.stdout.resume();
+    }
+    // Every end must have exited: ctr can finish (EOF on its stdin) before docker's exit is reported.
     const exited = (/** @type {import('node:child_process').ChildProcess} */ child) =>
       new Promise((resolveExit) => child.on('close', (code, signal) => resolveExit(code ?? signal)));
-    Promise.all([exited(save), exited(load)]).then(([saveCode, loadCode]) => {
-      if (saveCode === 0 && loadCode === 0) resolve(undefined);
-      else reject(new ImageError(`importing ${ref} failed (docker save exit ${saveCode}, ctr import exit ${loadCode}): ${errors.trim()}`));
+    Promise.all([exited(save), ...loads.map(exited)]).then(([saveCode, ...loadCodes]) => {
+      if (saveCode === 0 && loadCodes.every((code) => code === 0)) resolve(undefined);
+      else reject(new ImageError(`importing ${ref} failed (docker save exit ${saveCode}, ctr import exit ${loadCodes.join(', ')}): ${errors.trim()}`));
     });
   });
 }

@@ -33,6 +33,8 @@ export function clusterAddresses() {
   return {
     nodeName: 'sandbox-node',
     nodeIp: '10.250.0.1',
+    /** The nodes' own network: the first node (this machine's network namespace) is .1, node N is .N. */
+    nodeNetwork: '10.250.0.0/24',
     nodeBridge: 'sbxnode0',
     podCidr: '10.244.0.0/16',
     nodePodCidr: '10.244.0.0/24',
@@ -88,3 +90,64 @@ export function clusterPaths(env = process.env) {
     cniBinDir: env.SANDBOX_CLUSTER_CNI_BIN ?? '/usr/lib/cni',
   };
 }
+
+/** The most nodes `up --nodes` starts: each extra one costs a containerd, a kubelet, a kube-proxy and a kube-router. */
+export const MAX_NODES = 4;
+/** Extra nodes are named `sandbox-node-<N>`, and so are their network namespaces and cgroup roots. */
+export const EXTRA_NODE_PREFIX = 'sandbox-node-';
+
+/**
+ * One node of the cluster. The first is this machine's own network namespace (the layout a one-node cluster has
+ * always had); node N ≥ 2 is a network namespace `sandbox-node-N` on the node bridge (veth `sbxveth<N>`), with
+ * its own pod CIDR, containerd, kubelet (cgroup root `/sandbox-node-N`), kube-proxy and kube-router. Its processes
+ * share the host's filesystem and mounts (nsenter --net), so volumes, sockets and logs sit under its own folders.
+ * @typedef {ReturnType<typeof nodeLayout>} Node
+ * @param {Paths} paths
+ * @param {Cluster} cluster
+ * @param {number} index 1-based
+ */
+export function nodeLayout(paths, cluster, index) {
+  const first = index === 1;
+  const name = first ? cluster.nodeName : `${EXTRA_NODE_PREFIX}${index}`;
+  const state = first ? paths.state : join(paths.state, 'nodes', name);
+  const run = first ? paths.run : join(paths.run, 'nodes', name);
+  const ip = first ? cluster.nodeIp : cluster.nodeIp.replace(/\.\d+$/, `.${index}`);
+  const podPrefix = cluster.nodePodCidr.split('.').slice(0, 2).join('.');
+  return {
+    index,
+    name,
+    ip,
+    podCidr: first ? cluster.nodePodCidr : `${podPrefix}.${index - 1}.0/24`,
+    podGateway: first ? cluster.podGateway : `${podPrefix}.${index - 1}.1`,
+    /** Its network namespace (none: the host's) and the host end of its veth on the node bridge. */
+    netns: first ? undefined : name,
+    veth: first ? undefined : `sbxveth${index}`,
+    /** Appended to component, certificate and kubeconfig names: `kubelet`, `kubelet.sandbox-node-2`. */
+    suffix: first ? '' : `.${name}`,
+    /** Where its kubelet, kube-proxy and kube-router answer health checks, as seen from this machine. */
+    healthHost: first ? '127.0.0.1' : ip,
+    /** The API server as its components reach it: loopback on the host, the node bridge from a namespace. */
+    apiServer: `https://${first ? '127.0.0.1' : cluster.nodeIp}:${cluster.apiPort}`,
+    /** The kubelet's cgroup root (cgroupfs): each node's kubepods tree apart. */
+    cgroupRoot: first ? '/' : `/${name}`,
+    config: first ? paths.config : join(state, 'config'),
+    containerdRoot: first ? paths.containerdRoot : join(state, 'containerd'),
+    containerdState: first ? paths.containerdState : join(run, 'containerd'),
+    containerdSocket: first ? paths.containerdSocket : join(run, 'containerd', 'containerd.sock'),
+    runcRoot: first ? paths.runcRoot : join(run, 'runc'),
+    cniConfDir: first ? paths.cniConfDir : join(state, 'cni', 'net.d'),
+    cniIpamDir: first ? paths.cniIpamDir : join(run, 'cni-ipam'),
+    kubeletRoot: first ? paths.kubeletRoot : join(state, 'kubelet'),
+    registryHostsDir: first ? paths.registryHostsDir : join(state, 'config', 'registry-hosts'),
+    /** The kubelet's pod log folder: the default for the first node, one of its own for each other (kubelets clean up folders of pods they do not know). */
+    podLogsDir: first ? '/var/log/pods' : join(state, 'pod-logs'),
+  };
+}
+
+/** @param {Paths} paths @param {Cluster} cluster @param {number} count */
+export function clusterNodes(paths, cluster, count) {
+  return Array.from({ length: count }, (_, i) => nodeLayout(paths, cluster, i + 1));
+}
+
+/** Where `up` records how many nodes it started, for `status`, `load-image`, `smoke` and `down`. @param {Paths} paths */
+export const nodeCountFile = (paths) => join(paths.state, 'nodes.json');

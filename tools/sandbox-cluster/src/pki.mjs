@@ -5,10 +5,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The identities the components authenticate as; names follow kubeadm/local-up-cluster.
+ * The identities the components authenticate as; names follow kubeadm/local-up-cluster. Each node's kubelet has
+ * its own (`system:node:<name>`, which the Node authorizer and NodeRestriction tie to that node).
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node[]} nodes
  */
-export function certificateRequests(cluster) {
+export function certificateRequests(cluster, nodes) {
   return [
     {
       name: 'apiserver',
@@ -29,7 +31,7 @@ export function certificateRequests(cluster) {
     { name: 'kube-scheduler', subject: '/CN=system:kube-scheduler' },
     // Also the kubelet's serving certificate (signed by the cluster CA, unlike the self-signed one it makes by
     // itself), so metrics-server can verify the kubelets it scrapes.
-    { name: 'kubelet', subject: `/CN=system:node:${cluster.nodeName}/O=system:nodes`, altNames: [`DNS:${cluster.nodeName}`, `IP:${cluster.nodeIp}`] },
+    ...nodes.map((node) => ({ name: `kubelet${node.suffix}`, subject: `/CN=system:node:${node.name}/O=system:nodes`, altNames: [`DNS:${node.name}`, `IP:${node.ip}`] })),
     { name: 'kube-proxy', subject: '/CN=system:kube-proxy' },
     { name: 'apiserver-kubelet-client', subject: '/CN=kube-apiserver-kubelet-client' },
     { name: 'kube-router', subject: '/CN=system:sandbox:kube-router' },
@@ -41,6 +43,8 @@ export function certificateRequests(cluster) {
 
 /** The components that reach the API server with a kubeconfig of their own. */
 export const KUBECONFIG_USERS = ['admin', 'kube-controller-manager', 'kube-scheduler', 'kubelet', 'kube-proxy', 'kube-router', 'traefik'];
+/** Those that run on every node: another node's reach the API server at its own address (Node.apiServer). */
+export const NODE_KUBECONFIG_USERS = ['kubelet', 'kube-proxy', 'kube-router'];
 
 /** The certificate authorities: the cluster's, and the front proxy's (which only signs front-proxy-client). */
 export const AUTHORITIES = [
@@ -67,9 +71,10 @@ export function leafExtensions(altNames) {
 /**
  * @param {string} dir
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node[]} nodes
  * @param {number} days
  */
-export function generatePki(dir, cluster, days = 30) {
+export function generatePki(dir, cluster, nodes, days = 30) {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const at = (/** @type {string} */ file) => join(dir, file);
   for (const authority of AUTHORITIES) {
@@ -79,7 +84,7 @@ export function generatePki(dir, cluster, days = 30) {
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature',
     ]);
   }
-  for (const { name, subject, altNames, ca = 'ca' } of certificateRequests(cluster)) {
+  for (const { name, subject, altNames, ca = 'ca' } of certificateRequests(cluster, nodes)) {
     openssl(['genrsa', '-out', at(`${name}.key`), '2048']);
     openssl(['req', '-new', '-key', at(`${name}.key`), '-subj', subject, '-out', at(`${name}.csr`)]);
     writeFileSync(at(`${name}.ext`), leafExtensions(altNames));
@@ -118,13 +123,20 @@ current-context: sandbox
 }
 
 /**
+ * `<user>.kubeconfig` for each of KUBECONFIG_USERS (the first node's reach the API server on loopback), and
+ * `<user>.<node>.kubeconfig` for the node components of each other node.
  * @param {string} pkiDir
- * @param {string} server
+ * @param {import('./layout.mjs').Node[]} nodes
  */
-export function writeKubeconfigs(pkiDir, server) {
+export function writeKubeconfigs(pkiDir, nodes) {
   const read = (/** @type {string} */ file) => readFileSync(join(pkiDir, file), 'utf8');
-  for (const user of KUBECONFIG_USERS) {
-    const text = renderKubeconfig({ server, user, caPem: read('ca.crt'), certPem: read(`${user}.crt`), keyPem: read(`${user}.key`) });
-    writeFileSync(join(pkiDir, `${user}.kubeconfig`), text, { mode: 0o600 });
+  const write = (/** @type {string} */ user, /** @type {string} */ identity, /** @type {string} */ server, /** @type {string} */ file) => {
+    const text = renderKubeconfig({ server, user, caPem: read('ca.crt'), certPem: read(`${identity}.crt`), keyPem: read(`${identity}.key`) });
+    writeFileSync(join(pkiDir, file), text, { mode: 0o600 });
+  };
+  const [first, ...others] = nodes;
+  for (const user of KUBECONFIG_USERS) write(user, user, first.apiServer, `${user}.kubeconfig`);
+  for (const node of others) {
+    for (const user of NODE_KUBECONFIG_USERS) write(user, user === 'kubelet' ? `kubelet${node.suffix}` : user, node.apiServer, `${user}${node.suffix}.kubeconfig`);
   }
 }

@@ -96,3 +96,22 @@ export function pidsMatching(/** @type {string[]} */ fragments) {
 function readdirSafe(dir) {
   try { return readdirSync(dir); } catch { return []; }
 }
+
+/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS = 100;
+
+/**
+ * A process's resident memory and the CPU time it has used since it started, from /proc; undefined once gone.
+ * @param {number} pid
+ * @returns {{ rssMiB: number, cpuSeconds: number } | undefined}
+ */
+export function processUsage(pid) {
+  try {
+    const rssKiB = Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { rssMiB: rssKiB / 1024, cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,8 +1,8 @@
 // Finding the sandbox cluster on this machine from outside the tool: the cached kubectl, and whether the
 // cluster and its registry run. Exported through the package entry point (src/index.mjs).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clusterAddresses, clusterPaths, K8S_VERSION } from './layout.mjs';
+import { clusterAddresses, clusterNodes, clusterPaths, K8S_VERSION, nodeCountFile } from './layout.mjs';
 import { runningPid } from './processes.mjs';
 
 /** The newest cached bin directory for our Kubernetes version, if any. @param {string} cache */
@@ -11,6 +11,17 @@ export function cachedBin(cache) {
   if (!existsSync(root)) return undefined;
   const builds = readdirSync(root).filter((entry) => !entry.includes('.tmp') && existsSync(join(root, entry, 'bin', 'kubectl')));
   return builds.length ? join(root, builds.sort().at(-1) ?? '', 'bin') : undefined;
+}
+
+/**
+ * The nodes `up` started (its record; one when there is none, as a cluster started before nodes were counted).
+ * @param {import('./layout.mjs').Paths} paths
+ * @param {import('./layout.mjs').Cluster} cluster
+ */
+export function recordedNodes(paths, cluster) {
+  let count = 1;
+  try { count = Number(JSON.parse(readFileSync(nodeCountFile(paths), 'utf8')).nodes) || 1; } catch { /* no record */ }
+  return clusterNodes(paths, cluster, count);
 }
 
 export const START_HINT = "start it with 'npx nx run sandbox-cluster:up' (as root; the first run compiles Kubernetes, 10-26 min)";

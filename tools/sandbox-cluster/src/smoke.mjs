@@ -27,15 +27,17 @@ export function pushedDigest(output) {
 }
 
 /**
- * A pod that must pull its image (imagePullPolicy: Always) and exit 0.
+ * A pod that must pull its image (imagePullPolicy: Always) on the node named, and exit 0.
  * @param {string} image
+ * @param {string} nodeName
  */
-export function pullProbeManifest(image) {
+export function pullProbeManifest(image, nodeName) {
   return `apiVersion: v1
 kind: Pod
-metadata: {name: registry-pull, namespace: ${SMOKE_NAMESPACE}}
+metadata: {name: registry-pull-${nodeName}, namespace: ${SMOKE_NAMESPACE}}
 spec:
   restartPolicy: Never
+  nodeName: ${nodeName}
   containers:
   - name: pulled
     image: ${image}
@@ -150,10 +152,10 @@ function ensureToolboxImage() {
 }
 
 /**
- * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string }} options
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, bin: string, nodes: import('./layout.mjs').Node[] }} options
  * @returns {Promise<{ name: string, ok: boolean, detail: string }[]>}
  */
-export async function smoke({ paths, cluster, bin }) {
+export async function smoke({ paths, cluster, bin, nodes }) {
   /** @type {(args: string[], input?: string) => ReturnType<typeof kubectl>} */
   const k = (args, input) => kubectl(bin, paths.kubeconfig, args, input);
   /** @type {{ name: string, ok: boolean, detail: string }[]} */
@@ -163,7 +165,7 @@ export async function smoke({ paths, cluster, bin }) {
     process.stderr.write(`[sandbox-cluster smoke] ${ok ? 'PASS' : 'FAIL'} ${name}: ${detail}\n`);
   };
   ensureToolboxImage();
-  await importImage(TOOLBOX_IMAGE, paths.containerdSocket);
+  await importImage(TOOLBOX_IMAGE, nodes.map((node) => node.containerdSocket));
   k(['delete', 'namespace', SMOKE_NAMESPACE, '--ignore-not-found', '--wait=true']);
   const applied = k(['apply', '-f', '-'], smokeManifest());
   if (!applied.ok) throw new Error(`applying the smoke manifest failed: ${applied.stderr}`);
@@ -201,22 +203,26 @@ export async function smoke({ paths, cluster, bin }) {
   const denied = await probePod(k, 'netpol-probe', `for i in 1 2 3 4 5; do sleep 2; printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | /bin/busybox nc -w 2 ${service} 80 | /bin/busybox grep -q 'hello from' || { echo "attempt $i: no answer"; exit 0; }; echo "attempt $i: answered"; done; exit 1`);
   record('a NetworkPolicy that admits nothing stops the same request (kube-router enforces it)', denied.phase === 'Succeeded', `${denied.phase}: ${denied.logs.split('\n').join(' | ')}`);
 
-  const metrics = await nodeMetrics(k, cluster.nodeName);
-  record('metrics-server answers the metrics.k8s.io API (kubectl top, the HPA)', metrics.ok, metrics.detail);
+  for (const node of nodes) {
+    const metrics = await nodeMetrics(k, node.name);
+    record(`metrics-server answers the metrics.k8s.io API for node ${node.name} (kubectl top, the HPA)`, metrics.ok, metrics.detail);
+  }
 
-  const pulled = await registryPull({ paths, cluster, k });
-  record(`a pod runs an image pushed to the registry (${cluster.registry}), pulled by containerd with imagePullPolicy: Always`, pulled.ok, pulled.detail);
+  for (const node of nodes) {
+    const pulled = await registryPull({ cluster, k, node });
+    record(`a pod on node ${node.name} runs an image pushed to the registry (${cluster.registry}), pulled by its containerd with imagePullPolicy: Always`, pulled.ok, pulled.detail);
+  }
 
   k(['delete', 'namespace', SMOKE_NAMESPACE, '--wait=false']);
   return results;
 }
 
 /**
- * Pushes the toolbox image to the registry, removes it from the cluster's containerd (so only a pull can
- * bring it back), runs a pod on it and compares the pod's imageID with the registry's digest of the tag.
- * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, k: (args: string[], input?: string) => { ok: boolean, stdout: string, stderr: string } }} options
+ * Pushes the toolbox image to the registry, removes it from the node's containerd (so only a pull can bring it
+ * back), runs a pod on it on that node and compares the pod's imageID with the registry's digest of the tag.
+ * @param {{ cluster: import('./layout.mjs').Cluster, node: import('./layout.mjs').Node, k: (args: string[], input?: string) => { ok: boolean, stdout: string, stderr: string } }} options
  */
-async function registryPull({ paths, cluster, k }) {
+async function registryPull({ cluster, node, k }) {
   const remote = `${cluster.registry}/${SMOKE_REPOSITORY}:1`;
   const started = Date.now();
   spawnSync(dockerBinary(), ['tag', TOOLBOX_IMAGE, remote]);
@@ -227,25 +233,26 @@ async function registryPull({ paths, cluster, k }) {
   const stored = await manifestDigest(cluster.registry, SMOKE_REPOSITORY, '1');
   if (stored !== pushed) return { ok: false, detail: `docker push reported ${pushed}, the registry's manifest for :1 is ${stored}` };
 
-  spawnSync('ctr', ['--address', paths.containerdSocket, '-n', 'k8s.io', 'images', 'rm', remote, `${cluster.registry}/${SMOKE_REPOSITORY}@${pushed}`], { stdio: 'ignore' });
-  if (clusterImages(paths.containerdSocket).some((name) => name.startsWith(`${cluster.registry}/${SMOKE_REPOSITORY}`))) {
-    return { ok: false, detail: `containerd still lists ${remote} after removing it` };
+  spawnSync('ctr', ['--address', node.containerdSocket, '-n', 'k8s.io', 'images', 'rm', remote, `${cluster.registry}/${SMOKE_REPOSITORY}@${pushed}`], { stdio: 'ignore' });
+  if (clusterImages(node.containerdSocket).some((name) => name.startsWith(`${cluster.registry}/${SMOKE_REPOSITORY}`))) {
+    return { ok: false, detail: `the containerd of ${node.name} still lists ${remote} after removing it` };
   }
-  const applied = k(['apply', '-f', '-'], pullProbeManifest(remote));
+  const pod = `registry-pull-${node.name}`;
+  const applied = k(['apply', '-f', '-'], pullProbeManifest(remote, node.name));
   if (!applied.ok) return { ok: false, detail: `applying the pull probe failed: ${applied.stderr.trim()}` };
-  let pod = /** @type {Record<string, any>} */ ({});
+  let state = /** @type {Record<string, any>} */ ({});
   await waitUntil(
     async () => {
-      pod = JSON.parse(k(['-n', SMOKE_NAMESPACE, 'get', 'pod', 'registry-pull', '-o', 'json']).stdout || '{}');
-      const phase = pod.status?.phase;
+      state = JSON.parse(k(['-n', SMOKE_NAMESPACE, 'get', 'pod', pod, '-o', 'json']).stdout || '{}');
+      const phase = state.status?.phase;
       return phase === 'Succeeded' || phase === 'Failed' ? '' : `phase ${phase}`;
     },
     { timeoutMs: 60_000, intervalMs: 1000 },
   );
-  const state = pod.status?.containerStatuses?.[0];
+  const container = state.status?.containerStatuses?.[0];
   const expected = `${cluster.registry}/${SMOKE_REPOSITORY}@${pushed}`;
-  const logs = k(['-n', SMOKE_NAMESPACE, 'logs', 'registry-pull']).stdout.trim();
-  const ok = pod.status?.phase === 'Succeeded' && state?.imageID === expected && logs === 'pulled from the registry';
-  const why = ok ? '' : ` (phase ${pod.status?.phase}, ${JSON.stringify(state?.state ?? {})}, logs "${logs}")`;
-  return { ok, detail: `pushed ${remote} in ${pushSeconds}s as ${pushed}; pod imageID ${state?.imageID ?? 'none'}${why}` };
+  const logs = k(['-n', SMOKE_NAMESPACE, 'logs', pod]).stdout.trim();
+  const ok = state.status?.phase === 'Succeeded' && container?.imageID === expected && logs === 'pulled from the registry';
+  const why = ok ? '' : ` (phase ${state.status?.phase}, ${JSON.stringify(container?.state ?? {})}, logs "${logs}")`;
+  return { ok, detail: `pushed ${remote} in ${pushSeconds}s as ${pushed}; pod imageID ${container?.imageID ?? 'none'}${why}` };
 }

@@ -1,6 +1,6 @@
 // `up`: build or reuse the binaries, then start etcd → API server → controllers → registry → containerd →
-// kubelet → kube-proxy → kube-router → Traefik → CoreDNS → metrics-server, each waited for before the next, and write
-// the admin kubeconfig.
+// kubelet → kube-proxy → kube-router (on every node) → Traefik → CoreDNS → metrics-server, each waited for before
+// the next, and write the admin kubeconfig.
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -9,13 +9,14 @@ import { components, UNBUILT } from './components.mjs';
 import {
   clusterRbac, cniConflist, containerdConfig, corednsManifest, metricsServerManifest, kubeletConfig, kubeProxyConfig, registryConfig, registryHostsToml, schedulerConfig,
 } from './configs.mjs';
-import { restoreSysctls, setUpHostNetwork, snapshotSysctls } from './host.mjs';
+import { restoreSysctls, setUpHostNetwork, setUpNodeNetwork, snapshotSysctls } from './host.mjs';
 import { buildSystemImages, importImage } from './images.mjs';
 import { kubectl } from './kubectl.mjs';
-import { GO_PROGRAMS } from './layout.mjs';
+import { clusterNodes, GO_PROGRAMS, nodeCountFile } from './layout.mjs';
 import { generatePki, writeKubeconfigs } from './pki.mjs';
 import { checkProbe, waitUntil } from './probes.mjs';
 import { isAlive, runningPid, startDaemon } from './processes.mjs';
+import { recordedNodes } from './running.mjs';
 import { teardown } from './down.mjs';
 
 const TOOL_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -93,24 +94,29 @@ export function preflight() {
 /**
  * @param {import('./layout.mjs').Paths} paths
  * @param {import('./layout.mjs').Cluster} cluster
+ * @param {import('./layout.mjs').Node[]} nodes
  */
-function writeConfigs(paths, cluster) {
-  const registryHosts = join(paths.registryHostsDir, cluster.registry);
-  for (const dir of [paths.config, paths.logs, paths.cniConfDir, paths.pids, paths.kubeletRoot, paths.containerdRoot, paths.shm, paths.registryData, registryHosts]) {
-    mkdirSync(dir, { recursive: true });
-  }
+function writeConfigs(paths, cluster, nodes) {
+  for (const dir of [paths.config, paths.logs, paths.pids, paths.shm, paths.registryData]) mkdirSync(dir, { recursive: true });
+  /** @type {Record<string, string>} */
   const files = {
     [join(paths.config, 'registry.yml')]: registryConfig(paths, cluster),
-    [join(registryHosts, 'hosts.toml')]: registryHostsToml(cluster),
-    [join(paths.config, 'containerd.toml')]: containerdConfig(paths),
-    [join(paths.cniConfDir, '10-sandbox-cluster.conflist')]: cniConflist(paths, cluster),
-    [join(paths.config, 'kubelet.yaml')]: kubeletConfig(paths, cluster),
-    [join(paths.config, 'kube-proxy.yaml')]: kubeProxyConfig(paths, cluster),
     [join(paths.config, 'kube-scheduler.yaml')]: schedulerConfig(paths),
     [join(paths.config, 'cluster-rbac.yaml')]: clusterRbac(),
-    [join(paths.config, 'metrics-server.yaml')]: metricsServerManifest(),
+    [join(paths.config, 'metrics-server.yaml')]: metricsServerManifest(cluster),
     [join(paths.config, 'coredns.yaml')]: corednsManifest(cluster),
   };
+  for (const node of nodes) {
+    const registryHosts = join(node.registryHostsDir, cluster.registry);
+    for (const dir of [node.config, node.cniConfDir, node.kubeletRoot, node.containerdRoot, node.podLogsDir, registryHosts]) mkdirSync(dir, { recursive: true });
+    Object.assign(files, {
+      [join(registryHosts, 'hosts.toml')]: registryHostsToml(cluster, node),
+      [join(node.config, 'containerd.toml')]: containerdConfig(paths, node),
+      [join(node.cniConfDir, '10-sandbox-cluster.conflist')]: cniConflist(cluster, node),
+      [join(node.config, 'kubelet.yaml')]: kubeletConfig(paths, cluster, node),
+      [join(node.config, 'kube-proxy.yaml')]: kubeProxyConfig(paths, cluster, node),
+    });
+  }
   for (const [file, text] of Object.entries(files)) writeFileSync(file, text);
 }
 
@@ -151,40 +157,50 @@ function mustKubectl(bin, paths, what, args, component) {
 }
 
 /**
- * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, timeoutMs: number, keepOnFailure: boolean }} options
+ * @param {{ paths: import('./layout.mjs').Paths, cluster: import('./layout.mjs').Cluster, nodes: number, timeoutMs: number, keepOnFailure: boolean }} options
  * @returns {Promise<{ kubeconfig: string, bin: string, registry: string }>} the admin kubeconfig, the folder of the
  *   cluster's binaries (kubectl) and the registry's host:port
  */
-export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
+export async function up({ paths, cluster, nodes: nodeCount, timeoutMs, keepOnFailure }) {
   const t0 = Date.now();
   const elapsed = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
   preflight();
   const running = runningPid(paths.pids, 'kube-apiserver');
   if (running !== undefined) {
+    const restart = `'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up --nodes=${nodeCount}'`;
     say(`already running (kube-apiserver pid ${running}); run 'npx nx run sandbox-cluster:down' first to start afresh`);
-    const missing = components(paths, cluster, UNBUILT)
+    const runningNodes = recordedNodes(paths, cluster);
+    if (runningNodes.length !== nodeCount) {
+      throw new ComponentError('up', `the running cluster has ${runningNodes.length} node(s), not the ${nodeCount} asked for; restart it: ${restart}`);
+    }
+    const missing = components(paths, cluster, UNBUILT, runningNodes)
       .map((component) => component.name)
       .filter((name) => runningPid(paths.pids, name) === undefined);
     if (missing.length) {
-      throw new ComponentError(missing[0], `the running cluster has no ${missing.join(', ')} (started by an older version of this tool, or it died); restart it: 'npx nx run sandbox-cluster:down' then 'npx nx run sandbox-cluster:up'`, join(paths.logs, `${missing[0]}.log`));
+      throw new ComponentError(missing[0], `the running cluster has no ${missing.join(', ')} (started by an older version of this tool, or it died); restart it: ${restart}`, join(paths.logs, `${missing[0]}.log`));
     }
     return { kubeconfig: paths.kubeconfig, bin: await buildBinaries(), registry: cluster.registry };
   }
+  const nodes = clusterNodes(paths, cluster, nodeCount);
   say('step 1/8: binaries');
   const bin = await buildBinaries();
   const programs = await buildGoPrograms();
   say(`binaries: ${bin}; ${Object.entries(programs).map(([name, path]) => `${name} ${path}`).join(', ')} (${elapsed()})`);
-  say('step 2/8: clean state, host network, certificates, configs');
+  say(`step 2/8: clean state, host network${nodes.length > 1 ? ` and ${nodes.length - 1} more node network namespace(s)` : ''}, certificates, configs`);
   await teardown({ paths, cluster, keepLogs: false, quiet: true });
-  writeConfigs(paths, cluster);
+  writeConfigs(paths, cluster, nodes);
+  writeFileSync(nodeCountFile(paths), JSON.stringify({ nodes: nodes.length }));
   snapshotSysctls(join(paths.state, 'sysctls.json'));
   setUpHostNetwork(cluster);
-  generatePki(paths.pki, cluster);
-  writeKubeconfigs(paths.pki, `https://127.0.0.1:${cluster.apiPort}`);
+  for (const node of nodes) setUpNodeNetwork(cluster, node);
+  generatePki(paths.pki, cluster, nodes);
+  writeKubeconfigs(paths.pki, nodes);
   copyFileSync(join(paths.pki, 'admin.kubeconfig'), paths.kubeconfig);
-  say(`state in ${paths.state}, logs in ${paths.logs} (${elapsed()})`);
+  say(`state in ${paths.state}, logs in ${paths.logs}; nodes ${nodes.map((node) => `${node.name} ${node.ip} (pods ${node.podCidr}${node.netns ? `, network namespace ${node.netns}` : ''})`).join(', ')} (${elapsed()})`);
   const context = { paths, cluster, timeoutMs };
-  const byName = Object.fromEntries(components(paths, cluster, { bin, programs }).map((component) => [component.name, component]));
+  const byName = Object.fromEntries(components(paths, cluster, { bin, programs }, nodes).map((component) => [component.name, component]));
+  const onEveryNode = (/** @type {string} */ component) => nodes.map((node) => byName[`${component}${node.suffix}`]);
+  const sockets = nodes.map((node) => node.containerdSocket);
   const waitForRollout = (/** @type {string} */ name, /** @type {string} */ selector, /** @type {string} */ log) => {
     const rollout = kubectl(bin, paths.kubeconfig, ['-n', 'kube-system', 'rollout', 'status', `deployment/${name}`, `--timeout=${Math.round(timeoutMs / 1000)}s`]);
     if (!rollout.ok) {
@@ -202,28 +218,29 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     say(`step 4/8: registry, containerd and the pause, CoreDNS and metrics-server images (${elapsed()})`);
     await startAndWait(context, byName['registry']);
     say(`registry: http://${cluster.registry} (storage ${paths.registryData}); docker push ${cluster.registry}/<repository>:<tag>, pods pull it as ${cluster.registry}/<repository>`);
-    await startAndWait(context, byName['containerd']);
+    for (const containerd of onEveryNode('containerd')) await startAndWait(context, containerd);
     for (const ref of buildSystemImages(bin, programs['metrics-server'])) {
-      await importImage(ref, paths.containerdSocket).catch((error) => {
+      await importImage(ref, sockets).catch((error) => {
         throw new ComponentError('containerd', error.message, join(paths.logs, 'containerd.log'));
       });
       say(`imported ${ref}`);
     }
-    say(`step 5/8: kubelet (${elapsed()})`);
-    await startAndWait(context, byName['kubelet']);
-    const nodeReason = await waitUntil(
-      async () => {
-        const result = kubectl(bin, paths.kubeconfig, ['get', 'node', cluster.nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
-        return result.stdout.trim() === 'True' ? '' : `node ${cluster.nodeName} Ready=${result.stdout.trim() || 'unknown'} ${result.stderr.trim()}`;
-      },
-      { timeoutMs, intervalMs: 1000 },
-    );
-    if (nodeReason) throw new ComponentError('kubelet', nodeReason, join(paths.logs, 'kubelet.log'));
-    say(`node ${cluster.nodeName} Ready (${elapsed()})`);
-    restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
-    say('step 6/8: kube-proxy (Services), kube-router (NetworkPolicy enforcement) and Traefik (Ingress, https://localhost)');
-    await startAndWait(context, byName['kube-proxy']);
-    await startAndWait(context, byName['kube-router']);
+    say(`step 5/8: kubelet${nodes.length > 1 ? ` on each of the ${nodes.length} nodes` : ''} (${elapsed()})`);
+    for (const node of nodes) {
+      await startAndWait(context, byName[`kubelet${node.suffix}`]);
+      const nodeReason = await waitUntil(
+        async () => {
+          const result = kubectl(bin, paths.kubeconfig, ['get', 'node', node.name, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+          return result.stdout.trim() === 'True' ? '' : `node ${node.name} Ready=${result.stdout.trim() || 'unknown'} ${result.stderr.trim()}`;
+        },
+        { timeoutMs, intervalMs: 1000 },
+      );
+      if (nodeReason) throw new ComponentError(`kubelet${node.suffix}`, nodeReason, join(paths.logs, `kubelet${node.suffix}.log`));
+      say(`node ${node.name} Ready (${elapsed()})`);
+      restoreSysctls(join(paths.state, 'sysctls.json'), ['kernel/panic_on_oops']);
+    }
+    say('step 6/8: kube-proxy (Services) and kube-router (NetworkPolicy enforcement) on each node, Traefik (Ingress, https://localhost)');
+    for (const component of [...onEveryNode('kube-proxy'), ...onEveryNode('kube-router')]) await startAndWait(context, component);
     await startAndWait(context, byName['traefik']);
     say(`step 7/8: CoreDNS (${elapsed()})`);
     mustKubectl(bin, paths, 'applying CoreDNS', ['apply', '-f', join(paths.config, 'coredns.yaml')], 'kubelet');
@@ -246,6 +263,6 @@ export async function up({ paths, cluster, timeoutMs, keepOnFailure }) {
     }
     throw error;
   }
-  say(`cluster ready in ${elapsed()}: node ${cluster.nodeName}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}, registry ${cluster.registry}`);
+  say(`cluster ready in ${elapsed()}: ${nodes.length === 1 ? 'node' : `${nodes.length} nodes`} ${nodes.map((node) => node.name).join(', ')}, Kubernetes ${bin.split('/').slice(-3, -2)[0]}, registry ${cluster.registry}`);
   return { kubeconfig: paths.kubeconfig, bin, registry: cluster.registry };
 }

@@ -1,4 +1,5 @@
 import { parseCommandLine, UsageError } from '../src/args.mjs';
+import { MAX_NODES } from '../src/layout.mjs';
 
 describe('parseCommandLine', () => {
   it('reads load-image refs given repeatedly or comma-separated', () => {
@@ -24,6 +25,14 @@ describe('parseCommandLine', () => {
     expect(parseCommandLine(['up']).timeoutMs).toBe(180_000);
     expect(parseCommandLine(['up', '--timeout=30']).timeoutMs).toBe(30_000);
     expect(() => parseCommandLine(['up', '--timeout=soon'])).toThrow(/positive number of seconds/);
+  });
+
+  it('starts one node unless --nodes says how many, from 1 to MAX_NODES, and only for up', () => {
+    expect(parseCommandLine(['up']).nodes).toBe(1);
+    expect(parseCommandLine(['up', '--nodes=2']).nodes).toBe(2);
+    expect(parseCommandLine(['up', `--nodes=${MAX_NODES}`]).nodes).toBe(MAX_NODES);
+    for (const bad of ['0', String(MAX_NODES + 1), '1.5', 'two']) expect(() => parseCommandLine(['up', `--nodes=${bad}`])).toThrow(/--nodes must be a whole number from 1/);
+    expect(() => parseCommandLine(['status', '--nodes=2'])).toThrow(/--nodes only applies to up/);
   });
 
   it('rejects unknown options', () => {

@@ -2,26 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clusterAddresses } from '../src/layout.mjs';
-import { certificateRequests, generatePki, KUBECONFIG_USERS, writeKubeconfigs } from '../src/pki.mjs';
+import { clusterAddresses, clusterNodes, clusterPaths } from '../src/layout.mjs';
+import { certificateRequests, generatePki, KUBECONFIG_USERS, NODE_KUBECONFIG_USERS, writeKubeconfigs } from '../src/pki.mjs';
 
 const cluster = clusterAddresses();
+const nodes = clusterNodes(clusterPaths({ SANDBOX_CLUSTER_STATE: '/tmp/s', SANDBOX_CLUSTER_RUN: '/tmp/r' }), cluster, 2);
 let dir = '';
 const openssl = (/** @type {string[]} */ args) => execFileSync('openssl', args, { encoding: 'utf8' });
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sandbox-pki-'));
-  generatePki(dir, cluster, 1);
-  writeKubeconfigs(dir, 'https://127.0.0.1:6443');
+  generatePki(dir, cluster, nodes, 1);
+  writeKubeconfigs(dir, nodes);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('generatePki', () => {
   it('signs every component certificate with its CA: the cluster CA, or the front proxy CA for front-proxy-client only', () => {
-    for (const { name, ca = 'ca' } of certificateRequests(cluster)) {
+    for (const { name, ca = 'ca' } of certificateRequests(cluster, nodes)) {
       expect(openssl(['verify', '-CAfile', join(dir, `${ca}.crt`), join(dir, `${name}.crt`)])).toContain(': OK');
     }
-    expect(certificateRequests(cluster).filter((request) => request.ca === 'front-proxy-ca').map((request) => request.name)).toEqual(['front-proxy-client']);
+    expect(certificateRequests(cluster, nodes).filter((request) => request.ca === 'front-proxy-ca').map((request) => request.name)).toEqual(['front-proxy-client']);
     expect(() => execFileSync('openssl', ['verify', '-CAfile', join(dir, 'ca.crt'), join(dir, 'front-proxy-client.crt')], { stdio: 'pipe' })).toThrow();
   });
 
@@ -68,5 +69,17 @@ describe('writeKubeconfigs', () => {
       expect(field('client-certificate-data')).toBe(readFileSync(join(dir, `${user}.crt`), 'utf8'));
       expect(field('client-key-data')).toBe(readFileSync(join(dir, `${user}.key`), 'utf8'));
     }
+  });
+
+  it("gives another node's kubelet, kube-proxy and kube-router kubeconfigs that reach the API server at the first node's address, the kubelet with that node's identity", () => {
+    for (const user of NODE_KUBECONFIG_USERS) {
+      const text = readFileSync(join(dir, `${user}.sandbox-node-2.kubeconfig`), 'utf8');
+      expect(text).toContain(`server: https://${cluster.nodeIp}:6443`);
+      const cert = Buffer.from(text.match(/client-certificate-data: (\S+)/)?.[1] ?? '', 'base64').toString();
+      expect(cert).toBe(readFileSync(join(dir, user === 'kubelet' ? 'kubelet.sandbox-node-2.crt' : `${user}.crt`), 'utf8'));
+    }
+    const subject = openssl(['x509', '-in', join(dir, 'kubelet.sandbox-node-2.crt'), '-noout', '-subject', '-ext', 'subjectAltName']);
+    expect(subject).toMatch(/CN ?= ?system:node:sandbox-node-2/);
+    expect(subject).toContain('IP Address:10.250.0.2');
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitUntil } from '../src/probes.mjs';
-import { isAlive, recordedPid, startDaemon, stopDaemon } from '../src/processes.mjs';
+import { isAlive, processUsage, recordedPid, startDaemon, stopDaemon } from '../src/processes.mjs';
 
 let dir = '';
 beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sandbox-proc-'))));
@@ -29,5 +29,16 @@ describe('daemons', () => {
 
   it('gives up after the timeout with the last reason', async () => {
     expect(await waitUntil(async () => 'still starting', { timeoutMs: 200, intervalMs: 50 })).toBe('not ready after 0s: still starting');
+  });
+});
+
+describe('processUsage', () => {
+  it("reads a process's resident memory and CPU time from /proc, and nothing for one that is gone", () => {
+    const spin = Date.now() + 300;
+    while (Date.now() < spin) { /* burn CPU so this process has used some */ }
+    const used = processUsage(process.pid);
+    expect(used?.rssMiB).toBeGreaterThan(10);
+    expect(used?.cpuSeconds).toBeGreaterThan(0.2);
+    expect(processUsage(2 ** 22 + 1)).toBeUndefined();
   });
 });

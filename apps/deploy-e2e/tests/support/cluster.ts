@@ -194,6 +194,8 @@ export interface PodState {
   image: string;
   /** The image the container runtime runs, as the kubelet reports it (a digest reference once pulled). */
   imageID: string;
+  /** The node it was scheduled to ('' while pending). */
+  node: string;
 }
 
 /** The release's long-running pods (not the migration Job's), by component. */
@@ -209,6 +211,15 @@ export function releasePods(target: Target, namespace: string, release: string):
       restarts: (pod.status.containerStatuses ?? []).reduce((sum: number, c: K8sObject) => sum + c.restartCount, 0),
       image: pod.spec.containers[0].image,
       imageID: pod.status.containerStatuses?.[0]?.imageID ?? '',
+      node: pod.spec.nodeName ?? '',
     }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The cluster's nodes by name, and whether each takes new pods (not cordoned). */
+export function clusterNodes(target: Target): { name: string; schedulable: boolean }[] {
+  const list = getJson(target, 'default', ['get', 'nodes']);
+  return (list.items as K8sObject[])
+    .map((node) => ({ name: node.metadata.name as string, schedulable: !node.spec.unschedulable }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }

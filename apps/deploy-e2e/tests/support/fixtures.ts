@@ -11,7 +11,7 @@ export const LLM_WORD_DELAY_MS = 100;
  * Service on port 443, the only egress port the backend's NetworkPolicy allows. It runs in the backend
  * image (Node strips the file's types) as a non-root user allowed to bind low ports.
  */
-export function scriptedLlmManifests(namespace: string, image: string): K8sObject[] {
+export function scriptedLlmManifests(namespace: string, image: string, nodeSelector?: Record<string, string>): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': LLM_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
   const source = readFileSync(join(WORKSPACE, 'apps/frontend-e2e/tests/support/scripted-llm.ts'), 'utf8');
   const start = `const { startScriptedLlm } = await import('/llm/scripted-llm.ts'); const llm = await startScriptedLlm({ host: '0.0.0.0', port: 443 }); llm.wordDelayMs = ${LLM_WORD_DELAY_MS}; console.log('scripted LLM on', llm.baseUrl);`;
@@ -28,6 +28,7 @@ export function scriptedLlmManifests(namespace: string, image: string): K8sObjec
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
+            ...(nodeSelector && { nodeSelector }),
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 1001,
@@ -61,10 +62,13 @@ export function scriptedLlmManifests(namespace: string, image: string): K8sObjec
   ];
 }
 
-/** Applies the scripted provider in `namespace` (running `image`, a backend image) and waits until it is Ready. */
-export async function startScriptedLlm(target: Target, namespace: string, image: string) {
+/**
+ * Applies the scripted provider in `namespace` (running `image`, a backend image) and waits until it is Ready;
+ * `nodeSelector` places it (the production suite keeps its dependencies off the node it drains).
+ */
+export async function startScriptedLlm(target: Target, namespace: string, image: string, nodeSelector?: Record<string, string>) {
   run(target, 'kubectl', ['--context', target.context, 'apply', '-f', '-'], {
-    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: scriptedLlmManifests(namespace, image) }),
+    input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: scriptedLlmManifests(namespace, image, nodeSelector) }),
   });
   await waitFor(`the scripted LLM provider (${LLM_NAME}) Ready`, () => {
     const status = getJson(target, namespace, ['get', 'deployment', LLM_NAME]).status;
@@ -89,7 +93,7 @@ export const POSTGRES_NAME = 'postgres';
  * as docs/deploy.md §7 advises for a database in the cluster, admits only the release's backend and migration
  * pods of `clientNamespace`.
  */
-export function externalPostgresManifests(namespace: string, image: string, password: string, clientNamespace: string): K8sObject[] {
+export function externalPostgresManifests(namespace: string, image: string, password: string, clientNamespace: string, nodeSelector?: Record<string, string>): K8sObject[] {
   const labels = { 'app.kubernetes.io/name': POSTGRES_NAME, 'app.kubernetes.io/part-of': 'deploy-e2e' };
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'app.kubernetes.io/part-of': 'deploy-e2e' } } },
@@ -106,6 +110,7 @@ export function externalPostgresManifests(namespace: string, image: string, pass
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
+            ...(nodeSelector && { nodeSelector }),
             securityContext: { runAsNonRoot: true, runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001, seccompProfile: { type: 'RuntimeDefault' } },
             containers: [
               {

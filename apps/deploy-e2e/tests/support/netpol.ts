@@ -1,8 +1,9 @@
+import { EXTRA_NODE_PREFIX } from '@todo/sandbox-cluster';
 import { kubectl, run, type K8sObject, type Target } from './cluster.js';
 
 /**
  * NetworkPolicy checked on real packets: TCP connections made from inside pods (their network namespace, so
- * the node's policy rules apply), and, on the sandbox cluster, the packet counters of kube-router's REJECT rules.
+ * the node's policy rules apply), and, on the sandbox cluster, the packet counters of kube-router's REJECT rules on every node.
  */
 
 /** What a TCP connect from inside a pod got: `open`, or why not (a policy's REJECT reads as `refused`). */
@@ -72,10 +73,12 @@ export function probeManifests(namespace: string, image: string): K8sObject[] {
 
 /**
  * The packets kube-router's REJECT rules turned away, per pod (`<namespace>/<pod>`), read from the node's
- * iptables counters (the sandbox cluster's node is this machine). Its rule comments name the pod.
+ * iptables counters (the sandbox cluster's nodes are this machine and network namespaces on it). Its rule comments name the pod.
  */
 export function rejectedPackets(target: Target): Map<string, number> {
-  const saved = run(target, 'iptables-save', ['-c', '-t', 'filter']).stdout;
+  // The first node's rules are this machine's; each other node's are in its network namespace.
+  const namespaces = run(target, 'ip', ['netns', 'list']).stdout.split('\n').map((line) => line.split(' ')[0]).filter((name) => name.startsWith(EXTRA_NODE_PREFIX));
+  const saved = [run(target, 'iptables-save', ['-c', '-t', 'filter']).stdout, ...namespaces.map((netns) => run(target, 'ip', ['netns', 'exec', netns, 'iptables-save', '-c', '-t', 'filter']).stdout)].join('\n');
   const counts = new Map<string, number>();
   for (const line of saved.split('\n')) {
     const match = /^\[(\d+):\d+\] .*rule to REJECT traffic destined for POD name:(\S+) namespace: (\S+?)"? .*-j REJECT/.exec(line);
