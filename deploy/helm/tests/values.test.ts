@@ -187,9 +187,10 @@ describeForEachHelm('Bitnami-style values', (helm) => {
   describe('scheduling', () => {
     const spread = (objects: K8sObject[], component: string) => podSpec(get(objects, 'Deployment', `todo-todo-app-${component}`)).topologySpreadConstraints;
 
-    it.each(['backend', 'frontend'])('spreads the %s replicas softly over nodes and zones by default, selecting its own pods of the same revision', (component) => {
+    it.each(['backend', 'frontend'])('spreads the %s replicas softly over nodes by default, selecting its own pods of the same revision', (component) => {
       const soft = (topologyKey: string) => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', matchLabelKeys: ['pod-template-hash'], labelSelector: { matchLabels: selectorOf(component) } });
-      expect(spread(prod(), component)).toEqual([soft('kubernetes.io/hostname'), soft('topology.kubernetes.io/zone')]);
+      // No zone constraint: on nodes without a zone label it would switch the node spreading off too.
+      expect(spread(prod(), component)).toEqual([soft('kubernetes.io/hostname')]);
     });
 
     it('replaces the default with the user\'s constraints, filling in only a missing labelSelector, and renders none for []', () => {
