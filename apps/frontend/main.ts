@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import next, { type NextConfig } from 'next';
+import { runsAtSignal } from '@todo/health';
 import { createApiGateway } from './lib/server/api-gateway';
 import { frontendConfig } from './lib/server/config';
 
@@ -34,24 +35,36 @@ async function main(): Promise<void> {
 
   const app = next({ dev, dir, hostname, port, ...(conf ? { conf } : {}) });
   const gateway = createApiGateway();
-  let closing = false;
+  // From the signal on, every response closes its connection: a client's keep-alive sockets to this pod end
+  // after their next answer, and its next request opens a connection to a pod still in the Service. Without it
+  // a busy client keeps reusing them until the listener closes and may send on one just as it is closed
+  // (ECONNRESET; seen draining a node under load, issue 13).
+  let draining = false;
+  let closed = false;
   const server = createServer((req, res) => {
-    if (closing) res.setHeader('connection', 'close');
+    if (draining) res.setHeader('connection', 'close');
     if (!gateway.handle(req, res)) void handle(req, res);
   });
   if (process.env.KEEP_ALIVE_TIMEOUT) server.keepAliveTimeout = Number(process.env.KEEP_ALIVE_TIMEOUT);
 
   // Installed before prepare() runs instrumentation.ts, which puts its shutdown sequence in front of it.
-  const drain = () => {
-    if (closing) return;
-    closing = true;
+  const close = () => {
+    if (closed) return;
+    closed = draining = true;
     server.close(() => {
       void Promise.allSettled([gateway.close(), app.close()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
   };
-  process.on('SIGTERM', drain);
-  process.on('SIGINT', drain);
+  process.on('SIGTERM', close);
+  process.on('SIGINT', close);
+  // Instrumentation's shutdown sequence takes `close` over (it runs it after SHUTDOWN_DELAY_MS); this one it
+  // leaves in place, so it runs at the signal itself, for the whole delay.
+  const drainConnections = runsAtSignal(() => {
+    draining = true;
+  });
+  process.on('SIGTERM', drainConnections);
+  process.on('SIGINT', drainConnections);
 
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -319,7 +319,7 @@ describe.skipIf(missing.length > 0)('the web app in a real browser against the r
     await context.close();
   });
 
-  it('on SIGTERM readiness fails at once, the in-flight chat turn completes, and the server exits 0', async () => {
+  it('on SIGTERM readiness fails at once, answers close their connections, the in-flight chat turn completes, and the server exits 0', async () => {
     const second = await startFrontend(backend.url, { SHUTDOWN_DELAY_MS: '1500' });
     try {
       const carol = { name: 'Carol', email: `carol-${run}@example.com`, password: 'shutdown-test-3' };
@@ -341,6 +341,8 @@ describe.skipIf(missing.length > 0)('the web app in a real browser against the r
       await new Promise((r) => setTimeout(r, 200));
       const ready = await fetch(`${second.url}/ready`);
       expect(ready.status).toBe(503);
+      // Clients leave this server's keep-alive connections during the delay, before the listener closes them.
+      expect(ready.headers.get('connection'), 'answers during the shutdown delay close their connection').toBe('close');
       const answer = await inFlight;
       expect(answer.status).toBe(200);
       expect((await answer.json()).response).toMatch(/Hello/);

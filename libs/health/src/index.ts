@@ -2,6 +2,9 @@ export { type HealthCheck, type CheckResult, type CheckStatus, type CheckFailure
 export { createHealth, type Health, type HealthOptions, type Phase, type ProbeReport } from './lib/health.js';
 export {
   createShutdown,
+  isRunAtSignal,
+  runsAtSignal,
+  RUNS_AT_SIGNAL,
   type Shutdown,
   type ShutdownOptions,
   type ShutdownLog,

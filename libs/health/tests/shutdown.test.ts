@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createHealth } from '../src/lib/health.js';
-import { createShutdown, type ShutdownOptions } from '../src/lib/shutdown.js';
+import { createShutdown, isRunAtSignal, runsAtSignal, type ShutdownOptions } from '../src/lib/shutdown.js';
 
 function setup(overrides: Partial<ShutdownOptions> = {}) {
   const health = createHealth();
@@ -136,5 +136,16 @@ describe('shutdown controller', () => {
     signals.emit('SIGTERM');
     await tick(10);
     expect(exit).not.toHaveBeenCalled();
+  });
+});
+
+describe('runsAtSignal', () => {
+  it('marks a listener with a registered symbol that any bundle of the app reads, and returns the same function', () => {
+    const listener = () => undefined;
+    expect(isRunAtSignal(listener)).toBe(false);
+    expect(runsAtSignal(listener)).toBe(listener);
+    expect(isRunAtSignal(listener)).toBe(true);
+    expect((listener as unknown as Record<symbol, unknown>)[Symbol.for('@todo/health.runsAtSignal')]).toBe(true);
+    expect(isRunAtSignal(undefined)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import 'server-only';
-import { createShutdown, type ShutdownSignal } from '@todo/health';
+import { createShutdown, isRunAtSignal, type ShutdownSignal } from '@todo/health';
 import { frontendConfig } from './config';
 import { health } from './health';
 
@@ -13,9 +13,10 @@ type SignalHandler = (signal: ShutdownSignal) => void;
  * handlers (NEXT_MANUAL_SIG_HANDLE, or not the standalone server) the sequence exits by itself.
  */
 export function installShutdown(delayMs = frontendConfig().shutdownDelayMs): void {
+  // Listeners marked runsAtSignal (main.ts: answers close their connections from the signal on) stay where they are.
   const nextHandlers = SIGNALS.flatMap((signal) => {
-    const handlers = process.listeners(signal) as SignalHandler[];
-    process.removeAllListeners(signal);
+    const handlers = (process.listeners(signal) as SignalHandler[]).filter((handler) => !isRunAtSignal(handler));
+    for (const handler of handlers) process.removeListener(signal, handler);
     return handlers.map((handler) => () => handler(signal));
   });
   const shutdown = createShutdown({

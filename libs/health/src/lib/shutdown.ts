@@ -41,6 +41,21 @@ export interface Shutdown {
 
 const SIGNALS: ShutdownSignal[] = ['SIGTERM', 'SIGINT'];
 
+/**
+ * Marks a signal listener that must run at the signal itself, beside the shutdown sequence, where a sequence
+ * that takes over the signals (the frontend's installShutdown) would otherwise hold it back until its close
+ * step. A registered symbol, so it is the same in every bundle of the app.
+ */
+export const RUNS_AT_SIGNAL: unique symbol = Symbol.for('@todo/health.runsAtSignal') as never;
+
+/** `listener`, marked to run at the signal (RUNS_AT_SIGNAL). */
+export function runsAtSignal<T extends (...args: never[]) => unknown>(listener: T): T {
+  return Object.assign(listener, { [RUNS_AT_SIGNAL]: true });
+}
+
+/** Whether a listener carries the RUNS_AT_SIGNAL mark. */
+export const isRunAtSignal = (listener: unknown): boolean => typeof listener === 'function' && RUNS_AT_SIGNAL in listener;
+
 const defaultSleep = (ms: number) =>
   new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
 
