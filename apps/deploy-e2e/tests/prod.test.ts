@@ -550,7 +550,9 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       if (!drained) throw new Error(`no node other than ${keptNode} (the database's) runs a replica of the release:\n${describePods(before)}`);
       say(`draining ${drained}, which runs ${before.filter((p) => p.node === drained).map((p) => p.name).join(', ')}`);
       // A pod no controller manages stops a drain (kubectl drain refuses it without --force); step 5's probe has done its work.
-      run(target, 'kubectl', ['--context', target.context, '-n', OUTSIDER, 'delete', 'pod', PROBE_NAME, '--ignore-not-found', '--wait=true']);
+      // Not blocking the event loop meanwhile: the client must see the server close its idle keep-alive
+      // connections (seen: a request sent on one as the load began, "other side closed", before any eviction).
+      await runAsync(target, 'kubectl', ['--context', target.context, '-n', OUTSIDER, 'delete', 'pod', PROBE_NAME, '--ignore-not-found', '--wait=true']);
 
       const timeline: string[] = [];
       const lowest: Record<App, number> = { backend: 2, frontend: 2 };
