@@ -10,7 +10,7 @@ import { type App, backendChange, helmFor, imageRecord, mustDeploy, nxDeploy } f
 import { externalPostgresManifests, LLM_NAME, offlinePostgresImage, POSTGRES_NAME, prodOverlayValues, startScriptedLlm } from './support/fixtures.js';
 import { newUser, rolloutUnderLoad, tasksWhenServed, userJourney } from './support/flows.js';
 import { PROBE_NAME, PROBE_PORT, probeManifests, type Reach, rejectedPackets, rejectedSince, tcpFrom } from './support/netpol.js';
-import { sleep, stepRunner } from './support/steps.js';
+import { every, stepRunner } from './support/steps.js';
 import { fetchTrusting, makeTestTls } from './support/tls.js';
 
 /**
@@ -428,17 +428,11 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       const ready = () => pods().filter((p) => p.component === 'backend' && p.ready).length;
       const timeline: string[] = [];
       const begun = Date.now();
-      let sampling = true;
       const sample = () => {
         const status = hpa();
         timeline.push(`${((Date.now() - begun) / 1000).toFixed(0)}s: ${ready()} ready, HPA ${status.currentReplicas}->${status.desiredReplicas} at ${status.currentMetrics?.[0]?.resource?.current?.averageUtilization ?? '?'}% CPU`);
       };
-      const sampler = (async () => {
-        while (sampling) {
-          sample();
-          await sleep(5000);
-        }
-      })();
+      const sampler = every(5000, sample);
       let peak = 0;
       const heavy = steadyStream(browser, 8);
       try {
@@ -460,8 +454,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
         }, { timeoutMs: 300_000, intervalMs: 2000 });
       } finally {
         await light.stop();
-        sampling = false;
-        await sampler;
+        await sampler.stop();
         sample();
         // Printed even when a wait timed out: the replicas and CPU use over time say why.
         for (const line of timeline) say(`  ${line}`);
@@ -557,19 +550,13 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
       const timeline: string[] = [];
       const lowest: Record<App, number> = { backend: 2, frontend: 2 };
       const begun = Date.now();
-      let sampling = true;
       const sample = () => {
         const now = pods();
         const ready = Object.fromEntries(APPS.map((app) => [app, now.filter((p) => p.component === app && p.ready)])) as Record<App, PodState[]>;
         for (const app of APPS) lowest[app] = Math.min(lowest[app], ready[app].length);
         timeline.push(`${((Date.now() - begun) / 1000).toFixed(1)}s: ${APPS.map((app) => `${app} ${ready[app].length} Ready (${ready[app].map((p) => p.node).join(', ') || 'none'})`).join(', ')}`);
       };
-      const sampler = (async () => {
-        while (sampling) {
-          sample();
-          await sleep(500);
-        }
-      })();
+      const sampler = every(500, sample);
       const load = steadyStream(browser, 3);
       let drainOutput = '';
       try {
@@ -581,8 +568,7 @@ describe.skipIf(Boolean(target.skip))(`production deploy on ${target.context || 
         }, { timeoutMs: 180_000, intervalMs: 1000 });
       } finally {
         await load.stop();
-        sampling = false;
-        await sampler;
+        await sampler.stop();
         run(target, 'kubectl', ['--context', target.context, 'uncordon', drained], { allowFailure: true });
       }
       for (const line of drainOutput.trim().split('\n')) say(`    | ${line}`);

@@ -80,10 +80,13 @@ export function restoreSysctls(file, keys = GUARDED_SYSCTLS) {
   for (const key of keys) if (values[key] !== undefined) try { sysctl(key, values[key]); } catch { /* read-only here */ }
 }
 
+/** A node's address on the node network, with that network's prefix length. @param {import('./layout.mjs').Cluster} cluster @param {string} ip */
+const onNodeNetwork = (cluster, ip) => `${ip}/${cluster.nodeNetwork.split('/')[1]}`;
+
 /** @param {import('./layout.mjs').Cluster} cluster */
 export function setUpHostNetwork(cluster) {
   if (!existsSync(`/sys/class/net/${cluster.nodeBridge}`)) run('ip', ['link', 'add', cluster.nodeBridge, 'type', 'bridge']);
-  run('ip', ['addr', 'replace', `${cluster.nodeIp}/${cluster.nodeNetwork.split('/')[1]}`, 'dev', cluster.nodeBridge]);
+  run('ip', ['addr', 'replace', onNodeNetwork(cluster, cluster.nodeIp), 'dev', cluster.nodeBridge]);
   run('ip', ['link', 'set', cluster.nodeBridge, 'up']);
   sysctl('net/ipv4/ip_forward', '1');
   sysctl(`net/ipv4/conf/${cluster.nodeBridge}/route_localnet`, '1');
@@ -119,7 +122,7 @@ function extraNodeCgroupRoots() {
  * cpuset's cpus and mems are copied from the parent, as a v1 cpuset child starts without any.
  * @param {import('./layout.mjs').Node} node
  */
-export function makeCgroupRoot(node) {
+function makeCgroupRoot(node) {
   for (const hierarchy of cgroupHierarchies()) {
     const dir = join(hierarchy, node.cgroupRoot);
     mkdirSync(dir, { recursive: true });
@@ -254,7 +257,7 @@ export function setUpNodeNetwork(cluster, node) {
   if (!extraNodeNamespaces().includes(netns)) run('ip', ['netns', 'add', netns]);
   if (!existsSync(`/sys/class/net/${veth}`)) run('ip', ['link', 'add', veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
   run('ip', ['link', 'set', veth, 'master', cluster.nodeBridge, 'up']);
-  inNode(netns, 'ip', ['addr', 'replace', `${node.ip}/${cluster.nodeNetwork.split('/')[1]}`, 'dev', 'eth0']);
+  inNode(netns, 'ip', ['addr', 'replace', onNodeNetwork(cluster, node.ip), 'dev', 'eth0']);
   inNode(netns, 'ip', ['link', 'set', 'lo', 'up']);
   inNode(netns, 'ip', ['link', 'set', 'eth0', 'up']);
   inNode(netns, 'ip', ['route', 'replace', 'default', 'via', cluster.nodeIp]);

@@ -1,4 +1,4 @@
-import { EXTRA_NODE_PREFIX } from '@todo/sandbox-cluster';
+import { extraNodeNamespaces } from '@todo/sandbox-cluster';
 import { kubectl, run, type K8sObject, type Target } from './cluster.js';
 
 /**
@@ -77,8 +77,7 @@ export function probeManifests(namespace: string, image: string): K8sObject[] {
  */
 export function rejectedPackets(target: Target): Map<string, number> {
   // The first node's rules are this machine's; each other node's are in its network namespace.
-  const namespaces = run(target, 'ip', ['netns', 'list']).stdout.split('\n').map((line) => line.split(' ')[0]).filter((name) => name.startsWith(EXTRA_NODE_PREFIX));
-  const saved = [run(target, 'iptables-save', ['-c', '-t', 'filter']).stdout, ...namespaces.map((netns) => run(target, 'ip', ['netns', 'exec', netns, 'iptables-save', '-c', '-t', 'filter']).stdout)].join('\n');
+  const saved = [run(target, 'iptables-save', ['-c', '-t', 'filter']).stdout, ...extraNodeNamespaces().map((netns) => run(target, 'ip', ['netns', 'exec', netns, 'iptables-save', '-c', '-t', 'filter']).stdout)].join('\n');
   const counts = new Map<string, number>();
   for (const line of saved.split('\n')) {
     const match = /^\[(\d+):\d+\] .*rule to REJECT traffic destined for POD name:(\S+) namespace: (\S+?)"? .*-j REJECT/.exec(line);

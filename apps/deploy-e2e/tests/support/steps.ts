@@ -24,3 +24,20 @@ export function stepRunner() {
 }
 
 export const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+/** Runs `sample` now and every `intervalMs` until `stop()`, which resolves once the last run is done. */
+export function every(intervalMs: number, sample: () => void) {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      sample();
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
